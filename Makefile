@@ -1,0 +1,45 @@
+# The two commands: `make run` and `make test`. Everything else here serves them.
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+export FLASK_APP := wsgi
+
+.PHONY: run test lint install translations clean
+
+$(BIN)/activate:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed" or 0)'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/activate requirements.txt requirements-dev.txt
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+translations: install
+	$(BIN)/pybabel compile -q -d translations
+
+instance/secret_key:
+	mkdir -p instance
+	$(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > $@
+	chmod 600 $@
+
+run: translations instance/secret_key
+	FLASK_SECRET_KEY=$$(cat instance/secret_key) $(BIN)/flask db upgrade
+	FLASK_SECRET_KEY=$$(cat instance/secret_key) $(BIN)/flask demo load
+	FLASK_SECRET_KEY=$$(cat instance/secret_key) $(BIN)/flask run --host 127.0.0.1 --port 5000
+
+lint: install
+	$(BIN)/ruff check .
+
+# The suite runs on SQLite; when TEST_DATABASE_URL is set it runs again on that database.
+test: translations lint
+	env -u TEST_DATABASE_URL $(BIN)/pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "--- again on $$TEST_DATABASE_URL"; \
+		$(BIN)/pytest; \
+	fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

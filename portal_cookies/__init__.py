@@ -1,0 +1,63 @@
+"""portal-cookies: keep an open-data portal's cookie inventory and publish its cookie policy."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from .config import INSTANCE_PATH, MIGRATIONS_PATH, Config
+
+
+class ConfigurationError(RuntimeError):
+    """The app cannot start safely with the settings it was given."""
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(INSTANCE_PATH))
+    app.config.from_object(Config)
+    app.config.from_prefixed_env()
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        raise ConfigurationError(
+            "SECRET_KEY is not set. Set the SECRET_KEY (or FLASK_SECRET_KEY) environment "
+            "variable to a long random value, e.g. "
+            '`python -c "import secrets; print(secrets.token_hex(32))"`. '
+            "`make run` does this for development and keeps the value in instance/secret_key."
+        )
+    INSTANCE_PATH.mkdir(exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from . import cli, errors
+
+    errors.register(app)
+    cli.register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import i18n
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .templating import register_template_helpers
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_PATH), render_as_batch=True)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    register_template_helpers(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .auth import bp as auth_bp
+    from .dashboard import bp as dashboard_bp
+    from .inventory import bp as inventory_bp
+    from .public import bp as public_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(inventory_bp)
+    app.register_blueprint(public_bp)

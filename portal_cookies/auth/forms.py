@@ -1,0 +1,63 @@
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
+
+from ..config import INTERFACE_LANGUAGES
+from ..forms import BaseForm
+from ..i18n import language_name
+from .services import MIN_PASSWORD_LENGTH
+
+
+class LoginForm(BaseForm):
+    email = StringField(_l("E-mail"), validators=[DataRequired()])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    remember = BooleanField(_l("Keep me logged in on this device"))
+    next = HiddenField()
+    submit = SubmitField(_l("Log in"))
+
+
+class PasswordChangeForm(BaseForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=256)],
+        description=_l("At least %(count)s characters.", count=MIN_PASSWORD_LENGTH),
+    )
+    confirm_password = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
+    )
+    submit_password = SubmitField(_l("Change password"))
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def validate_current_password(self, field):
+        if not self.user.check_password(field.data):
+            raise ValidationError(_("This is not your current password."))
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    return [("", _("Follow my browser"))] + [
+        (code, language_name(code, code)) for code in INTERFACE_LANGUAGES
+    ]
+
+
+class PreferencesForm(BaseForm):
+    locale = SelectField(_l("Interface language"), validate_choice=True)
+    submit_preferences = SubmitField(_l("Save preferences"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locale.choices = _language_choices()
+
+
+class LanguageSwitchForm(BaseForm):
+    language = SelectField(
+        _l("Language"),
+        choices=[(code, code) for code in INTERFACE_LANGUAGES],
+        validators=[InputRequired()],
+    )
+    next = HiddenField()

@@ -1,0 +1,99 @@
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import limiter
+from ..i18n import SESSION_LOCALE_KEY
+from ..service_errors import ServiceError
+from . import services
+from .forms import LanguageSwitchForm, LoginForm, PasswordChangeForm, PreferencesForm
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Follow ``next`` only to a path on this site, never to another host."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return default
+    return target
+
+
+def _login_rate_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+def login():
+    default = url_for("dashboard.index")
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next"), default))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            flash(_("You are logged in."), "success")
+            return redirect(safe_next(form.next.data, default))
+        flash(_("Wrong e-mail or password, or the account is disabled."), "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash(_("You are logged out."), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    password_form = PasswordChangeForm(current_user)
+    preferences_form = PreferencesForm(locale=current_user.locale or "")
+    if password_form.submit_password.data and password_form.validate_on_submit():
+        services.change_password(current_user, password_form.new_password.data, actor=current_user)
+        # The new password logs out every other session; keep this one.
+        login_user(current_user._get_current_object())
+        flash(_("Your password was changed. Other sessions were logged out."), "success")
+        return redirect(url_for("auth.account"))
+    if preferences_form.submit_preferences.data and preferences_form.validate_on_submit():
+        services.set_preferred_locale(current_user, preferences_form.locale.data or None)
+        flash(_("Your preferences were saved."), "success")
+        return redirect(url_for("auth.account"))
+    return render_template(
+        "auth/account.html", password_form=password_form, preferences_form=preferences_form
+    )
+
+
+@bp.post("/language")
+def set_language():
+    """The language switch on every page: saved to the account, or to the session."""
+    form = LanguageSwitchForm()
+    target = safe_next(form.next.data, url_for("dashboard.index"))
+    if not form.validate_on_submit():
+        flash(_("This language is not available."), "error")
+        return redirect(target)
+    if current_user.is_authenticated:
+        try:
+            services.set_preferred_locale(current_user, form.language.data)
+        except ServiceError as error:
+            flash(error.message, "error")
+    else:
+        session[SESSION_LOCALE_KEY] = form.language.data
+    return redirect(target)

@@ -1,0 +1,158 @@
+"""``flask users``, ``flask demo``, ``flask translate``: the command line of DESIGN.md §5."""
+
+import sys
+
+import click
+from babel.messages.frontend import CommandLineInterface
+from flask import Flask
+from flask.cli import AppGroup
+
+from .auth import services as auth_services
+from .config import PROJECT_ROOT, TRANSLATIONS_PATH
+from .models import Role
+from .service_errors import ServiceError
+
+users_cli = AppGroup("users", help="Manage the accounts that may log in.")
+demo_cli = AppGroup("demo", help="The demo portal.")
+translate_cli = AppGroup("translate", help="The interface's own translation catalogs.")
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def _fail(error: ServiceError) -> None:
+    raise click.ClickException(error.message)
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option(
+    "--role",
+    type=click.Choice([role.value for role in Role]),
+    required=True,
+    help="What the account may do.",
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user(email: str, role: str, password_stdin: bool) -> None:
+    """Create an account."""
+    try:
+        user = auth_services.create_user(email, Role(role), _read_password(password_stdin))
+    except ServiceError as error:
+        _fail(error)
+    click.echo(f"Created {user.email} ({user.role.value}).")
+
+
+@users_cli.command("list")
+def list_users() -> None:
+    """List every account."""
+    for user in auth_services.list_users():
+        state = "active" if user.active else "deactivated"
+        click.echo(f"{user.email}\t{user.role.value}\t{state}")
+
+
+def _existing_user(email: str):
+    user = auth_services.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account with the e-mail {email}.")
+    return user
+
+
+@users_cli.command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def set_password(email: str, password_stdin: bool) -> None:
+    """Set an account's password; its open sessions are logged out."""
+    user = _existing_user(email)
+    try:
+        auth_services.change_password(user, _read_password(password_stdin))
+    except ServiceError as error:
+        _fail(error)
+    click.echo(f"Password changed for {user.email}.")
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+def deactivate(email: str) -> None:
+    """Stop an account from logging in, at once."""
+    user = _existing_user(email)
+    auth_services.deactivate_user(user)
+    click.echo(f"Deactivated {user.email}.")
+
+
+@demo_cli.command("load")
+def load_demo() -> None:
+    """Create the demo portal (idempotent): settings, categories, cookies, texts, accounts."""
+    from .demo import load_demo_portal
+
+    report = load_demo_portal()
+    for line in report:
+        click.echo(line)
+
+
+def _babel(*args: str) -> None:
+    CommandLineInterface().run(["pybabel", *args])
+
+
+@translate_cli.command("extract")
+def extract() -> None:
+    """Collect the interface's messages into translations/messages.pot."""
+    _babel(
+        "extract",
+        "-F",
+        str(PROJECT_ROOT / "babel.cfg"),
+        "-k",
+        "_l",
+        "--no-location",
+        "--sort-output",
+        "--project",
+        "portal-cookies",
+        "--ignore-dirs",
+        ".* _* node_modules",
+        "-o",
+        str(TRANSLATIONS_PATH / "messages.pot"),
+        str(PROJECT_ROOT),
+    )
+
+
+@translate_cli.command("update")
+def update() -> None:
+    """Extract, then merge new messages into every catalog."""
+    extract.callback()
+    _babel(
+        "update",
+        "-i",
+        str(TRANSLATIONS_PATH / "messages.pot"),
+        "-d",
+        str(TRANSLATIONS_PATH),
+        "--ignore-obsolete",
+    )
+
+
+@translate_cli.command("compile")
+def compile_catalogs() -> None:
+    """Compile the catalogs the app reads."""
+    _babel("compile", "-d", str(TRANSLATIONS_PATH))
+
+
+@translate_cli.command("init")
+@click.argument("language")
+def init(language: str) -> None:
+    """Start a catalog for a new interface language."""
+    extract.callback()
+    _babel(
+        "init",
+        "-i",
+        str(TRANSLATIONS_PATH / "messages.pot"),
+        "-d",
+        str(TRANSLATIONS_PATH),
+        "-l",
+        language,
+    )
+
+
+def register(app: Flask) -> None:
+    for group in (users_cli, demo_cli, translate_cli):
+        app.cli.add_command(group)

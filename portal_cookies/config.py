@@ -1,0 +1,42 @@
+"""Default settings; every one can be overridden from the environment (``FLASK_<NAME>``)."""
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_PATH = PROJECT_ROOT / "instance"
+TRANSLATIONS_PATH = PROJECT_ROOT / "translations"
+MIGRATIONS_PATH = PROJECT_ROOT / "migrations"
+
+# The languages the interface itself is translated into (the .po catalogs). The languages a
+# portal publishes its policy in are data (PortalSettings.enabled_languages).
+INTERFACE_LANGUAGES = ("en", "fr")
+
+
+class Config:
+    SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_PATH / 'portal_cookies.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "") in {"1", "true", "True"}
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    BABEL_TRANSLATION_DIRECTORIES = str(TRANSLATIONS_PATH)
+
+    # Counters live in process memory by default; several instances share them through
+    # RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute"
+
+    INVENTORY_PAGE_SIZE = 25

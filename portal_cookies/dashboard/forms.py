@@ -1,0 +1,1 @@
+"""The dashboard only reads; it has no forms."""

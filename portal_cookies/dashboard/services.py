@@ -1,0 +1,60 @@
+"""The figures the dashboard shows."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import Category, CookieEntry, Provider
+from ..portal import get_settings
+from ..texts import units_needing_translation
+
+
+@dataclass(frozen=True)
+class CategoryCount:
+    category: Category
+    active: int
+    hidden: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    active_entries: int
+    archived_entries: int
+    providers: int
+    entries_missing_translation: int
+    per_category: list[CategoryCount]
+
+
+def entries_with_translation_problem() -> sa.Select[tuple[int]]:
+    """Ids of active entries whose function or purpose is missing or outdated somewhere."""
+    units = units_needing_translation(get_settings().enabled_languages)
+    return sa.select(CookieEntry.id).where(
+        ~CookieEntry.archived,
+        sa.or_(CookieEntry.function_unit_id.in_(units), CookieEntry.purpose_unit_id.in_(units)),
+    )
+
+
+def summarize_inventory() -> Overview:
+    def count(query: sa.Select) -> int:
+        return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+
+    per_category_rows = db.session.execute(
+        sa.select(
+            Category,
+            sa.func.count(CookieEntry.id).filter(~CookieEntry.archived),
+            sa.func.count(CookieEntry.id).filter(~CookieEntry.archived, ~CookieEntry.visible),
+        )
+        .outerjoin(CookieEntry, CookieEntry.category_id == Category.id)
+        .group_by(Category.id)
+        .order_by(Category.position, Category.id)
+    ).all()
+    return Overview(
+        active_entries=count(sa.select(CookieEntry.id).where(~CookieEntry.archived)),
+        archived_entries=count(sa.select(CookieEntry.id).where(CookieEntry.archived)),
+        providers=count(sa.select(Provider.id)),
+        entries_missing_translation=count(entries_with_translation_problem()),
+        per_category=[
+            CategoryCount(cat, active, hidden) for cat, active, hidden in per_category_rows
+        ],
+    )

@@ -1,0 +1,54 @@
+"""Error pages in the interface language; a failed request leaves no half-written data."""
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db
+
+
+def _page(code: int, title: str, message: str):
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return _page(
+            400,
+            _("This form has expired"),
+            _(
+                "For your security, forms are only valid for a while and only from this site. "
+                "Go back, reload the page and submit it again; nothing was saved."
+            ),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        messages = {
+            400: (_("Bad request"), _("The request could not be understood.")),
+            403: (
+                _("Not allowed"),
+                _("Your account does not have permission to do this. Ask an administrator."),
+            ),
+            404: (_("Page not found"), _("There is nothing at this address.")),
+            405: (_("Method not allowed"), _("This address does not accept that kind of request.")),
+            429: (
+                _("Too many attempts"),
+                _("Too many requests in a short time. Wait a minute and try again."),
+            ),
+        }
+        title, message = messages.get(
+            error.code or 500, (error.name, _("The request could not be completed."))
+        )
+        return _page(error.code or 500, title, message)
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error: InternalServerError):
+        db.session.rollback()
+        return _page(
+            500,
+            _("Something went wrong"),
+            _("An unexpected error occurred and nothing was saved. Please try again."),
+        )

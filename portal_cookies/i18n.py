@@ -1,0 +1,73 @@
+"""Interface language selection and language-aware formatting."""
+
+from babel import Locale, UnknownLocaleError
+from babel.units import format_unit
+from flask import current_app, request, session
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .config import INTERFACE_LANGUAGES
+from .models import DurationKind, DurationUnit
+
+SESSION_LOCALE_KEY = "locale"
+
+
+def select_locale() -> str:
+    """The user's saved preference, else the session's choice, else the browser's."""
+    # Public pages carry their language in the URL and must never touch the session.
+    lang = (request.view_args or {}).get("lang")
+    if lang in INTERFACE_LANGUAGES:
+        return lang
+    if current_user.is_authenticated and current_user.locale in INTERFACE_LANGUAGES:
+        return current_user.locale
+    if session.get(SESSION_LOCALE_KEY) in INTERFACE_LANGUAGES:
+        return session[SESSION_LOCALE_KEY]
+    return (
+        request.accept_languages.best_match(INTERFACE_LANGUAGES)
+        or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def language_name(code: str, in_language: str | None = None) -> str:
+    """``fr`` -> "français" (in French) or "French" (in English); unknown codes stay codes."""
+    try:
+        locale = Locale.parse(code)
+        name = locale.get_display_name(in_language or str(get_locale())) or code
+    except (UnknownLocaleError, ValueError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
+def is_known_language(code: str) -> bool:
+    try:
+        Locale.parse(code)
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
+_UNIT_KEYS = {
+    DurationUnit.HOURS: "duration-hour",
+    DurationUnit.DAYS: "duration-day",
+    DurationUnit.WEEKS: "duration-week",
+    DurationUnit.MONTHS: "duration-month",
+    DurationUnit.YEARS: "duration-year",
+}
+
+
+def format_duration(
+    kind: DurationKind | None,
+    value: int | None,
+    unit: DurationUnit | None,
+    language: str | None = None,
+) -> str:
+    """A structured duration in words of ``language`` (default: the interface's)."""
+    language = language or str(get_locale())
+    if kind == DurationKind.SESSION:
+        return _("End of the browsing session")
+    if kind == DurationKind.UNTIL_DELETED:
+        return _("Until deleted")
+    if kind == DurationKind.FIXED and value is not None and unit is not None:
+        return format_unit(value, _UNIT_KEYS[unit], length="long", locale=language)
+    return _("Not given")

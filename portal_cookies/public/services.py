@@ -1,0 +1,12 @@
+import sqlalchemy as sa
+
+from ..extensions import db
+
+
+def database_is_reachable() -> bool:
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        return False
+    return True

@@ -1,0 +1,47 @@
+"""What every template may use, and the HTTP headers every response carries."""
+
+from flask import Flask, request
+from flask_babel import get_locale
+
+from .config import INTERFACE_LANGUAGES
+from .i18n import format_duration, language_name
+from .labels import label_of
+from .models import TextUnit
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def register_template_helpers(app: Flask) -> None:
+    @app.context_processor
+    def interface_context() -> dict[str, object]:
+        return {
+            "interface_languages": INTERFACE_LANGUAGES,
+            "current_locale": str(get_locale()),
+            "language_name": language_name,
+            "format_duration": format_duration,
+            "label_of": label_of,
+            "role_label": label_of,
+        }
+
+    @app.template_global()
+    def text_in(unit: TextUnit | None, language: str | None = None) -> str:
+        """A unit's text in the interface language when it has one, else in its source."""
+        if unit is None:
+            return ""
+        return unit.text(language or str(get_locale())) or unit.source_text
+
+    @app.template_global()
+    def current_path() -> str:
+        """This page's path and query, to come back to after a POST elsewhere."""
+        return request.full_path.rstrip("?")
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
