@@ -1,23 +1,291 @@
-from flask import Blueprint
+"""The inventory: cookie entries, categories and providers.
+
+Everyone logged in reads it; changing it needs an editor role (administrator or operator).
+"""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_sqlalchemy.pagination import Pagination
+
+from ..access import EDITOR_ROLES, require_login, role_required
+from ..extensions import db
+from ..forms import BaseForm, ConfirmForm
+from ..models import Category, CookieEntry, Provider, User
+from ..portal import get_settings
+from ..service_errors import ServiceError
+from . import services
+from .forms import (
+    ENTRY_LABELS,
+    CategoryForm,
+    EntryFilterForm,
+    EntryForm,
+    MoveForm,
+    ProviderForm,
+    category_label,
+    country_names,
+)
 
 bp = Blueprint("inventory", __name__, url_prefix="/admin/inventory")
+bp.before_request(require_login)
+editors_only = role_required(*EDITOR_ROLES)
+
+MAX_PAGE_SIZE = 100
+# Larger ids fit no database column: such an address is simply not found.
+MAX_ID = 2**31 - 1
+M = TypeVar("M")
+T = TypeVar("T")
+
+
+def _get(model: type[M], ident: int) -> M:
+    if ident > MAX_ID:
+        abort(404)
+    return db.get_or_404(model, ident)
+
+
+def _actor() -> User:
+    return current_user._get_current_object()
+
+
+def _saved(form: BaseForm, save: Callable[[], T]) -> T | None:
+    """Validate a submitted form and save it; None (the problems on the form) otherwise."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        return save()
+    except ServiceError as error:
+        form.add_problem(error)
+        return None
+
+
+def _done(action: Callable[[], object]) -> bool:
+    """Run a POST-only action; a refusal is flashed."""
+    try:
+        action()
+    except ServiceError as error:
+        flash(error.message, "error")
+        return False
+    return True
+
+
+def _paginate(query: Any, number: int) -> Pagination:
+    def page(number: int) -> Pagination:
+        return db.paginate(
+            query,
+            page=number,
+            per_page=current_app.config["INVENTORY_PAGE_SIZE"],
+            max_per_page=MAX_PAGE_SIZE,
+            error_out=False,
+        )
+
+    result = page(number)
+    # Past the end (the list shrank since the link was made): show the last page.
+    return page(result.pages) if result.pages and number > result.pages else result
+
+
+# --- Entries ------------------------------------------------------------------------------
 
 
 @bp.get("/")
 def index():
-    return "inventory"
+    form = EntryFilterForm(formdata=request.args)
+    filters = form.filters()
+    page = _paginate(services.search_entries(filters), form.page.data or 1)
+    return render_template(
+        "inventory/index.html",
+        form=form,
+        page=page,
+        args=form.query_args(),
+        counts=services.count_entries_by_status(filters),
+        problems=services.translation_problems(page.items),
+    )
+
+
+def _edit_page(template: str, form: BaseForm | None, current: Any, **context: Any):
+    """A page that edits ``current``: its form, and its texts' states in other languages."""
+    return render_template(
+        template,
+        form=form,
+        settings=get_settings(),
+        states=services.translation_states(current),
+        **context,
+    )
+
+
+def _entry_page(entry: CookieEntry | None, form: EntryForm | None):
+    history = services.entry_history(entry) if entry else []
+    return _edit_page(
+        "inventory/entry.html",
+        form,
+        entry,
+        entry=entry,
+        history_events=history,
+        labels=ENTRY_LABELS,
+    )
+
+
+@bp.route("/entries/new", methods=["GET", "POST"])
+@editors_only
+def create():
+    form = EntryForm()
+    entry = _saved(form, lambda: services.create_entry(form.entry_data(), actor=_actor()))
+    if entry is not None:
+        flash(_("Entry “%(name)s” saved.", name=entry.label), "success")
+        return redirect(url_for(".update", entry_id=entry.id))
+    return _entry_page(None, form)
+
+
+@bp.route("/entries/<int:entry_id>", methods=["GET", "POST"])
+def update(entry_id: int):
+    """The entry's edit form; read-only for the roles that may not change the inventory."""
+    entry = _get(CookieEntry, entry_id)
+    if not current_user.can_edit_inventory():
+        if request.method != "GET":
+            abort(403)
+        return _entry_page(entry, None)
+    form = EntryForm(current=entry)
+    if _saved(form, lambda: services.update_entry(entry, form.entry_data(), actor=_actor())):
+        flash(_("Entry “%(name)s” saved.", name=entry.label), "success")
+        return redirect(url_for(".update", entry_id=entry.id))
+    return _entry_page(entry, form)
+
+
+@bp.post("/entries/<int:entry_id>/archive")
+@editors_only
+def archive(entry_id: int):
+    entry = _get(CookieEntry, entry_id)
+    if _done(lambda: services.archive_entry(entry, actor=_actor())):
+        flash(_("Entry “%(name)s” archived.", name=entry.label), "success")
+    return redirect(url_for(".update", entry_id=entry_id))
+
+
+@bp.post("/entries/<int:entry_id>/restore")
+@editors_only
+def restore(entry_id: int):
+    entry = _get(CookieEntry, entry_id)
+    if _done(lambda: services.restore_entry(entry, actor=_actor())):
+        flash(_("Entry “%(name)s” restored.", name=entry.label), "success")
+    return redirect(url_for(".update", entry_id=entry_id))
+
+
+@bp.route("/entries/<int:entry_id>/delete", methods=["GET", "POST"])
+@editors_only
+def delete(entry_id: int):
+    """Ask before deleting an archived entry for good; then delete it."""
+    entry = _get(CookieEntry, entry_id)
+    label = entry.label
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("inventory/entry_delete.html", entry=entry, form=form)
+    if _done(lambda: services.delete_entry(entry, actor=_actor())):
+        flash(_("Entry “%(name)s” deleted.", name=label), "success")
+        return redirect(url_for(".index", status="archived"))
+    return redirect(url_for(".update", entry_id=entry_id))
+
+
+# --- Categories ---------------------------------------------------------------------------
 
 
 @bp.get("/categories/")
 def categories():
-    return "categories"
+    return render_template(
+        "inventory/categories.html", rows=services.categories_with_counts(), label=category_label
+    )
+
+
+@bp.route("/categories/new", methods=["GET", "POST"])
+@editors_only
+def create_category():
+    form = CategoryForm()
+    category = _saved(form, lambda: services.create_category(**form.values(), actor=_actor()))
+    if category is not None:
+        flash(_("Category “%(name)s” saved.", name=category_label(category)), "success")
+        return redirect(url_for(".categories"))
+    return _edit_page("inventory/category.html", form, None, category=None)
+
+
+@bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
+@editors_only
+def update_category(category_id: int):
+    category = _get(Category, category_id)
+    form = CategoryForm(current=category)
+    if _saved(form, lambda: services.update_category(category, **form.values(), actor=_actor())):
+        flash(_("Category “%(name)s” saved.", name=category_label(category)), "success")
+        return redirect(url_for(".categories"))
+    return _edit_page("inventory/category.html", form, category, category=category)
+
+
+@bp.post("/categories/<int:category_id>/move")
+@editors_only
+def move_category(category_id: int):
+    category = _get(Category, category_id)
+    direction = MoveForm().direction.data or ""
+    if _done(lambda: services.move_category(category, direction=direction, actor=_actor())):
+        flash(_("Category “%(name)s” moved.", name=category_label(category)), "success")
+    return redirect(url_for(".categories"))
+
+
+@bp.post("/categories/<int:category_id>/delete")
+@editors_only
+def delete_category(category_id: int):
+    category = _get(Category, category_id)
+    label = category_label(category)
+    if _done(lambda: services.delete_category(category, actor=_actor())):
+        flash(_("Category “%(name)s” deleted.", name=label), "success")
+    return redirect(url_for(".categories"))
+
+
+# --- Providers ----------------------------------------------------------------------------
 
 
 @bp.get("/providers/")
 def providers():
-    return "providers"
+    return render_template(
+        "inventory/providers.html",
+        rows=services.providers_with_counts(),
+        countries=country_names(),
+    )
 
 
-@bp.get("/entries/new")
-def create():
-    return "new"
+@bp.route("/providers/new", methods=["GET", "POST"])
+@editors_only
+def create_provider():
+    form = ProviderForm()
+    provider = _saved(form, lambda: services.create_provider(**form.values(), actor=_actor()))
+    if provider is not None:
+        flash(_("Provider “%(name)s” saved.", name=provider.name), "success")
+        return redirect(url_for(".providers"))
+    return _edit_page("inventory/provider.html", form, None, provider=None)
+
+
+@bp.route("/providers/<int:provider_id>", methods=["GET", "POST"])
+@editors_only
+def update_provider(provider_id: int):
+    provider = _get(Provider, provider_id)
+    form = ProviderForm(current=provider)
+    if _saved(form, lambda: services.update_provider(provider, **form.values(), actor=_actor())):
+        flash(_("Provider “%(name)s” saved.", name=provider.name), "success")
+        return redirect(url_for(".providers"))
+    return _edit_page("inventory/provider.html", form, provider, provider=provider)
+
+
+@bp.post("/providers/<int:provider_id>/delete")
+@editors_only
+def delete_provider(provider_id: int):
+    provider = _get(Provider, provider_id)
+    label = provider.name
+    if _done(lambda: services.delete_provider(provider, actor=_actor())):
+        flash(_("Provider “%(name)s” deleted.", name=label), "success")
+    return redirect(url_for(".providers"))

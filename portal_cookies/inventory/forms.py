@@ -1,0 +1,542 @@
+"""The inventory's forms. Their rules are the services': a form checks types and choices, then
+asks the service for every problem with the values and shows each on its field."""
+
+import re
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+from babel import Locale
+from flask import request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice, enum_coerce
+from wtforms.validators import DataRequired, NumberRange, Optional, StopValidation
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..forms import BaseForm, QueryForm
+from ..labels import choices_for
+from ..models import (
+    Category,
+    ConsentBasis,
+    CookieEntry,
+    DurationKind,
+    DurationUnit,
+    ExemptionGround,
+    Location,
+    Party,
+    Provider,
+    StorageKind,
+)
+from ..service_errors import ServiceError
+from . import services
+
+# The entry's fields as people read them: in the form, and in the entry's history.
+ENTRY_LABELS = {
+    "provider": _l("Provider"),
+    "category": _l("Category"),
+    "names": _l("Cookie names"),
+    "storage_kind": _l("Storage"),
+    "party": _l("Party"),
+    "domain": _l("Domain"),
+    "locations": _l("Used on"),
+    "function": _l("Function"),
+    "purpose": _l("Purpose"),
+    "duration_kind": _l("Duration"),
+    "duration_value": _l("Duration value"),
+    "duration_unit": _l("Duration unit"),
+    "consent_basis": _l("Consent basis"),
+    "exemption_ground": _l("Exemption ground"),
+    "visible": _l("Shown on the policy"),
+    "notes": _l("Internal notes"),
+    "last_reviewed_on": _l("Last reviewed on"),
+    "archived": _l("Archived"),
+}
+CHOOSE = _l("Choose…")
+CHOOSE_ONE = _l("Choose one of the options.")
+NAME_SEPARATORS = re.compile(r"[\n,]")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as checkboxes; the ``field`` macro draws it as a fieldset."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class Required:
+    """Marks a field required (asterisk, ``required`` attribute); the services say why."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form: Any, field: Any) -> None:
+        return None
+
+
+class Readable:
+    """Ends a field's checks when its value could not even be read: one message is enough."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if field.process_errors:
+            raise StopValidation()
+
+
+def optional(coerce: Callable[[str], Any]) -> Callable[[Any], Any]:
+    """A ``coerce`` that reads the empty choice as None."""
+
+    def convert(value: Any) -> Any:
+        return None if value in (None, "") else coerce(value)
+
+    return convert
+
+
+def options(pairs: list[tuple[Any, Any]], empty: Any = None) -> list[SelectChoice]:
+    choices = [SelectChoice(str(value), str(label)) for value, label in pairs]
+    return [SelectChoice("", str(empty)), *choices] if empty is not None else choices
+
+
+def choice_field(
+    field_class: type[SelectField], label: Any, coerce: Any, message: Any = CHOOSE_ONE, **kwargs
+) -> Any:
+    """A select, radio or checkbox field; a value it does not offer gets one clear message."""
+    return field_class(
+        label,
+        coerce=coerce,
+        invalid_value_message=message,
+        invalid_choice_message=message,
+        **kwargs,
+    )
+
+
+def enum_field(
+    field_class: type[SelectField], label: Any, enum_class: type, empty: Any = None, **kwargs
+) -> Any:
+    """A choice of an enum's members, labelled in the interface language; ``empty`` labels
+    an empty choice, read as None."""
+    coerce = enum_coerce(enum_class)
+    return choice_field(
+        field_class,
+        label,
+        coerce if empty is None else optional(coerce),
+        choices=lambda: options(choices_for(enum_class), empty),
+        **kwargs,
+    )
+
+
+def split_names(text: str | None) -> list[str]:
+    """Cookie names typed one per line, or separated by commas."""
+    return [name.strip() for name in NAME_SEPARATORS.split(text or "") if name.strip()]
+
+
+def country_names() -> dict[str, str]:
+    """ISO country code -> its name in the interface language."""
+    territories = Locale.parse(str(get_locale())).territories
+    return {code: territories.get(code, code) for code in services.COUNTRY_CODES}
+
+
+def country_choices() -> list[SelectChoice]:
+    def alphabetical(item: tuple[str, str]) -> str:
+        # "Égypte" sorts with the E's, not after "Zimbabwe".
+        return unicodedata.normalize("NFKD", item[1]).encode("ascii", "ignore").decode().casefold()
+
+    return options(sorted(country_names().items(), key=alphabetical), empty=_("No country given"))
+
+
+def category_label(category: Category) -> str:
+    """A category's name in the interface language, else in its source language."""
+    name = category.name_unit
+    return name.text(str(get_locale())) or name.source_text or category.slug
+
+
+class CheckedForm(BaseForm):
+    """A form that also shows the services' verdict on its values, on the fields at fault."""
+
+    def __init__(self, *args: Any, current: Any = None, **kwargs: Any):
+        # A submitted form holds what was posted, nothing else: a field missing from the
+        # request is empty, never silently the saved value.
+        if current is not None and request.method != "POST":
+            kwargs.setdefault("data", self.values_of(current))
+        super().__init__(*args, **kwargs)
+        self.current = current
+
+    @staticmethod
+    def values_of(current: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def service_problems(self) -> list[ServiceError]:
+        raise NotImplementedError
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        super().validate(extra_validators)
+        # A field the form already refused keeps that message only.
+        refused = {name for name, field in self._fields.items() if field.errors}
+        for problem in self.service_problems():
+            if problem.field not in refused:
+                self.add_problem(problem)
+        return not self.errors
+
+    def add_problem(self, problem: ServiceError) -> None:
+        field = self._fields.get(problem.field) if problem.field else None
+        errors = field.errors if field is not None else self.form_errors
+        if problem.message not in errors:
+            if field is not None:
+                field.errors = [*field.errors, problem.message]
+            else:
+                self.form_errors.append(problem.message)
+
+
+class EntryForm(CheckedForm):
+    provider = choice_field(
+        SelectField,
+        ENTRY_LABELS["provider"],
+        optional(int),
+        message=_l("Choose a provider from the list."),
+        validators=[Readable(), DataRequired(_l("Choose a provider."))],
+    )
+    category = choice_field(
+        SelectField,
+        ENTRY_LABELS["category"],
+        optional(int),
+        message=_l("Choose a category from the list."),
+        validators=[Readable(), DataRequired(_l("Choose a category."))],
+    )
+    names = TextAreaField(
+        ENTRY_LABELS["names"],
+        validators=[Required()],
+        description=_l(
+            "One name per line (commas also separate names). A name ending in “.*” stands for "
+            "every name that starts with what comes before it, e.g. “_pk_id.*”."
+        ),
+        render_kw={"rows": 3, "spellcheck": "false", "autocapitalize": "off"},
+    )
+    storage_kind = enum_field(
+        SelectField, ENTRY_LABELS["storage_kind"], StorageKind, default=StorageKind.HTTP_COOKIE
+    )
+    party = enum_field(
+        RadioField, ENTRY_LABELS["party"], Party, validators=[Required()], default=Party.FIRST
+    )
+    domain = StringField(
+        ENTRY_LABELS["domain"],
+        description=_l(
+            "The domain that sets it, e.g. “.matomo.cloud”. Empty means the portal's own host."
+        ),
+        render_kw={"spellcheck": "false", "autocapitalize": "off"},
+    )
+    locations = enum_field(
+        MultiCheckboxField, ENTRY_LABELS["locations"], Location, default=[Location.FRONT_OFFICE]
+    )
+    function = StringField(ENTRY_LABELS["function"], validators=[Required()])
+    purpose = TextAreaField(ENTRY_LABELS["purpose"], validators=[Required()], render_kw={"rows": 3})
+    duration_kind = enum_field(
+        RadioField, ENTRY_LABELS["duration_kind"], DurationKind, validators=[Required()]
+    )
+    duration_value = IntegerField(
+        ENTRY_LABELS["duration_value"],
+        validators=[Optional()],
+        invalid_value_message=_l("Give a whole number, e.g. 13."),
+        render_kw={"min": 1, "max": services.MAX_DURATION_VALUE, "inputmode": "numeric"},
+    )
+    duration_unit = enum_field(
+        SelectField, ENTRY_LABELS["duration_unit"], DurationUnit, empty=CHOOSE
+    )
+    consent_basis = enum_field(
+        RadioField, ENTRY_LABELS["consent_basis"], ConsentBasis, validators=[Required()]
+    )
+    exemption_ground = enum_field(
+        SelectField, ENTRY_LABELS["exemption_ground"], ExemptionGround, empty=CHOOSE
+    )
+    visible = BooleanField(
+        ENTRY_LABELS["visible"],
+        default=True,
+        description=_l("Hidden entries stay in the inventory but not on the published policy."),
+    )
+    last_reviewed_on = DateField(
+        ENTRY_LABELS["last_reviewed_on"],
+        validators=[Optional()],
+        format="%Y-%m-%d",
+        description=_l("When someone last checked this entry against the portal."),
+    )
+    notes = TextAreaField(
+        ENTRY_LABELS["notes"],
+        description=_l("For the team; never published."),
+        render_kw={"rows": 3},
+    )
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._providers = {p.id: p for p in services.list_providers()}
+        self._categories = {c.id: c for c in services.list_categories()}
+        self.provider.choices = options(
+            [(ident, p.name) for ident, p in self._providers.items()], empty=CHOOSE
+        )
+        self.category.choices = options(
+            [(ident, category_label(c)) for ident, c in self._categories.items()], empty=CHOOSE
+        )
+
+    @staticmethod
+    def values_of(entry: CookieEntry) -> dict[str, Any]:
+        return {
+            "provider": entry.provider_id,
+            "category": entry.category_id,
+            "names": "\n".join(entry.name_list),
+            "storage_kind": entry.storage_kind,
+            "party": entry.party,
+            "domain": entry.domain,
+            "locations": entry.locations,
+            "function": entry.function_unit.source_text,
+            "purpose": entry.purpose_unit.source_text,
+            "duration_kind": entry.duration_kind,
+            "duration_value": entry.duration_value,
+            "duration_unit": entry.duration_unit,
+            "consent_basis": entry.consent_basis,
+            "exemption_ground": entry.exemption_ground,
+            "visible": entry.visible,
+            "last_reviewed_on": entry.last_reviewed_on,
+            "notes": entry.notes,
+        }
+
+    def entry_data(self) -> services.EntryData:
+        """The values typed, as the services take them.
+
+        The duration's value and unit, and the exemption ground, apply only to some choices;
+        without JavaScript they stay visible, so what they hold otherwise is dropped.
+        """
+        fixed = self.duration_kind.data == DurationKind.FIXED
+        exempt = self.consent_basis.data == ConsentBasis.EXEMPT
+        return services.EntryData(
+            provider=self._providers.get(self.provider.data),
+            category=self._categories.get(self.category.data),
+            names=split_names(self.names.data),
+            storage_kind=self.storage_kind.data,
+            party=self.party.data,
+            domain=self.domain.data or "",
+            locations=list(self.locations.data or []),
+            function=self.function.data or "",
+            purpose=self.purpose.data or "",
+            duration_kind=self.duration_kind.data,
+            duration_value=self.duration_value.data if fixed else None,
+            duration_unit=self.duration_unit.data if fixed else None,
+            consent_basis=self.consent_basis.data,
+            exemption_ground=self.exemption_ground.data if exempt else None,
+            visible=self.visible.data,
+            notes=self.notes.data or "",
+            last_reviewed_on=self.last_reviewed_on.data,
+        )
+
+    def service_problems(self) -> list[ServiceError]:
+        return services.check_entry(self.entry_data(), entry=self.current)
+
+
+class CategoryForm(CheckedForm):
+    slug = StringField(
+        _l("Slug"),
+        validators=[Required()],
+        description=_l(
+            "Lower-case letters, digits and hyphens, e.g. “statistics”: the category's "
+            "identifier in exports and addresses."
+        ),
+        render_kw={"spellcheck": "false", "autocapitalize": "off"},
+    )
+    name = StringField(_l("Name"), validators=[Required()])
+    explanation = TextAreaField(_l("Explanation"), render_kw={"rows": 4})
+    consent_required_default = BooleanField(
+        _l("Consent required by default"),
+        default=True,
+        description=_l("As a rule, the cookies of this category need the visitor's consent."),
+    )
+    submit = SubmitField(_l("Save"))
+
+    @staticmethod
+    def values_of(category: Category) -> dict[str, Any]:
+        return {
+            "slug": category.slug,
+            "name": category.name_unit.source_text,
+            "explanation": category.explanation_unit.source_text,
+            "consent_required_default": category.consent_required_default,
+        }
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "slug": self.slug.data or "",
+            "name": self.name.data or "",
+            "explanation": self.explanation.data or "",
+            "consent_required_default": self.consent_required_default.data,
+        }
+
+    def service_problems(self) -> list[ServiceError]:
+        values = self.values()
+        del values["consent_required_default"]
+        return services.check_category(**values, category=self.current)
+
+
+class ProviderForm(CheckedForm):
+    name = StringField(_l("Name"), validators=[Required()])
+    website = StringField(_l("Website"), render_kw={"type": "url", "spellcheck": "false"})
+    privacy_policy_url = StringField(
+        _l("Privacy policy"),
+        description=_l("The address of the provider's privacy policy."),
+        render_kw={"type": "url", "spellcheck": "false"},
+    )
+    country = SelectField(
+        _l("Country"),
+        description=_l("Where the provider is established."),
+        invalid_choice_message=_l("Choose a country from the list."),
+    )
+    safeguard = TextAreaField(
+        _l("Safeguard"),
+        description=_l(
+            "Where data leaves the EU: the legal safeguard (an adequacy decision, standard "
+            "contractual clauses...). Leave empty when data stays in the EU."
+        ),
+        render_kw={"rows": 3},
+    )
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.country.choices = country_choices()
+
+    @staticmethod
+    def values_of(provider: Provider) -> dict[str, Any]:
+        return {
+            "name": provider.name,
+            "website": provider.website,
+            "privacy_policy_url": provider.privacy_policy_url,
+            "country": provider.country or "",
+            "safeguard": provider.safeguard_unit.source_text,
+        }
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "name": self.name.data or "",
+            "website": self.website.data or None,
+            "privacy_policy_url": self.privacy_policy_url.data or None,
+            "country": self.country.data or None,
+            "safeguard": self.safeguard.data or "",
+        }
+
+    def service_problems(self) -> list[ServiceError]:
+        return services.check_provider(**self.values(), provider=self.current)
+
+
+class MoveForm(BaseForm):
+    """The up and down buttons of the category list; the service checks the direction."""
+
+    direction = StringField()
+
+
+SORT_LABELS = {
+    "names": (_l("Names, A to Z"), _l("Names, Z to A")),
+    "provider": (_l("Provider, A to Z"), _l("Provider, Z to A")),
+    "category": (_l("Category, in the policy's order"), _l("Category, in reverse order")),
+    "updated": (_l("Last updated, oldest first"), _l("Last updated, newest first")),
+}
+TRANSLATION_PROBLEM = "problem"
+
+
+class EntryFilterForm(QueryForm):
+    """The inventory list's filters, read from the query string.
+
+    What the address gets wrong is shown on the form and ignored, never an error page.
+    """
+
+    q = SearchField(_l("Search"), description=_l("Names, providers, functions and purposes."))
+    category = choice_field(
+        SelectField, _l("Category"), str, _l("There is no such category."), default=""
+    )
+    provider = choice_field(
+        SelectField, _l("Provider"), optional(int), _l("There is no such provider.")
+    )
+    party = enum_field(SelectField, _l("Party"), Party, empty=_l("Any party"))
+    consent = enum_field(SelectField, _l("Consent"), ConsentBasis, empty=_l("Any consent basis"))
+    status = choice_field(
+        SelectField,
+        _l("Status"),
+        enum_coerce(services.EntryStatus),
+        default=services.EntryStatus.ACTIVE,
+        choices=lambda: options(
+            [
+                (services.EntryStatus.ACTIVE, _("Active")),
+                (services.EntryStatus.ARCHIVED, _("Archived")),
+                (services.EntryStatus.ALL, _("All")),
+            ]
+        ),
+    )
+    translation = choice_field(
+        SelectField,
+        _l("Translation"),
+        str,
+        default="",
+        choices=lambda: options([(TRANSLATION_PROBLEM, _("Missing or outdated"))], _("Any")),
+    )
+    sort = choice_field(
+        SelectField,
+        _l("Sort by"),
+        str,
+        default="names",
+        choices=lambda: options(
+            [
+                (f"{prefix}{key}", labels[index])
+                for key, labels in SORT_LABELS.items()
+                for index, prefix in enumerate(("", "-"))
+            ]
+        ),
+    )
+    page = IntegerField(
+        _l("Page"),
+        validators=[Optional(), Readable(), NumberRange(min=1, max=100_000)],
+        invalid_value_message=_l("A page is a whole number."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._categories = {c.slug: c for c in services.list_categories()}
+        self._providers = {p.id: p for p in services.list_providers()}
+        self.category.choices = options(
+            [(slug, category_label(c)) for slug, c in self._categories.items()],
+            empty=_("All categories"),
+        )
+        self.provider.choices = options(
+            [(ident, p.name) for ident, p in self._providers.items()], empty=_("All providers")
+        )
+
+    def filters(self) -> services.EntryFilters:
+        """Validate, set aside what is not understood, and say what to show."""
+        self.validate()
+        for field in self:
+            if field.errors:
+                field.data = field.default
+        sort = self.sort.data or "names"
+        return services.EntryFilters(
+            q=self.q.data or "",
+            category=self._categories.get(self.category.data or ""),
+            provider=self._providers.get(self.provider.data),
+            party=self.party.data,
+            consent_basis=self.consent.data,
+            status=self.status.data,
+            translation_problem=self.translation.data == TRANSLATION_PROBLEM,
+            sort=services.EntrySort(sort.lstrip("-")),
+            descending=sort.startswith("-"),
+        )
+
+    def query_args(self) -> dict[str, str]:
+        """The filters in force, as query-string arguments (without the page)."""
+        return {
+            field.name: str(field.data)
+            for field in self
+            if field.name != "page" and field.data not in (None, "") and field.data != field.default
+        }
