@@ -3,9 +3,10 @@
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 
 from .config import INSTANCE_PATH, MIGRATIONS_PATH, Config
+from .extensions import limiter
 
 
 class ConfigurationError(RuntimeError):
@@ -39,16 +40,35 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from . import i18n
-    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .extensions import babel, csrf, db, login_manager, migrate
     from .templating import register_template_helpers
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_PATH), render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
-    limiter.init_app(app)
+    _init_limiter(app)
     login_manager.init_app(app)
     register_template_helpers(app)
+
+
+def _init_limiter(app: Flask) -> None:
+    """Rate limits follow each app's ``RATELIMIT_ENABLED``, read on every request.
+
+    Flask-Limiter reads the setting once, at ``init_app``, into the one global limiter: the
+    last app created would decide for every app in the process, and changing the setting
+    afterwards would do nothing. So the limiter is always initialised, and
+    ``_rate_limits_disabled`` exempts the requests of an app whose setting is off.
+    """
+    enabled = app.config.get("RATELIMIT_ENABLED", True)
+    app.config["RATELIMIT_ENABLED"] = True
+    limiter.init_app(app)
+    app.config["RATELIMIT_ENABLED"] = enabled
+
+
+@limiter.request_filter
+def _rate_limits_disabled() -> bool:
+    return not current_app.config["RATELIMIT_ENABLED"]
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -2,7 +2,7 @@
 
 from babel import Locale, UnknownLocaleError
 from babel.units import format_unit
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,6 +15,9 @@ SESSION_LOCALE_KEY = "locale"
 
 def select_locale() -> str:
     """The user's saved preference, else the session's choice, else the browser's."""
+    if not has_request_context():
+        # A command line (flask users ...): the messages of services are read in English.
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     # Public pages carry their language in the URL and must never touch the session.
     lang = (request.view_args or {}).get("lang")
     if lang in INTERFACE_LANGUAGES:

@@ -5,12 +5,15 @@ run; every table is emptied after each test.
 """
 
 import os
+import re
+import threading
 from collections.abc import Callable, Iterator
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from werkzeug.serving import make_server
 
 from portal_cookies import create_app
 from portal_cookies.auth import services as auth_services
@@ -38,9 +41,27 @@ def test_settings(url: str) -> dict[str, object]:
     }
 
 
+class RequestClient(FlaskClient):
+    """A test client whose every request runs in an app context of its own, as in production.
+
+    Tests run inside one app context (``_clean_database``), and Flask reuses a pushed app
+    context for requests: without this, every request and every client of a test would share
+    one ``g`` (Flask-Login's current user, Flask-Babel's locale) and the test's database
+    session, which also hides a view that forgets to commit.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        # The test's own objects now show what the request committed, and only that.
+        db.session.expire_all()
+        return response
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     app = create_app(test_settings(database_url(tmp_path_factory)))
+    app.test_client_class = RequestClient
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -92,6 +113,10 @@ class AuthActions:
         self._make_user = make_user
         self.user: User | None = None
 
+    @property
+    def client(self) -> FlaskClient:
+        return self._client
+
     def login(self, role: Role | str = Role.OPERATOR, user: User | None = None) -> User:
         self.user = user or self._make_user(role)
         response = self._client.post(
@@ -109,5 +134,137 @@ def auth(client: FlaskClient, make_user: Callable[..., User]) -> AuthActions:
     return AuthActions(client, make_user)
 
 
+@pytest.fixture
+def second_auth(app: Flask, make_user: Callable[..., User]) -> AuthActions:
+    """A second browser: its own client, its own session."""
+    return AuthActions(app.test_client(), make_user)
+
+
+@pytest.fixture
+def csrf_enabled(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """CSRF protection on, as in production, for this test only."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The app served over HTTP on a free loopback port, for a real browser; its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
 def count_rows(model: type) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
+
+
+def page_language(response) -> str:
+    """The language a page says it is in: ``<html lang="...">``."""
+    match = re.search(r'<html lang="([^"]*)"', response.get_data(as_text=True))
+    assert match, "the page has no <html lang>"
+    return match.group(1)
+
+
+@pytest.fixture
+def make_category() -> Callable[..., object]:
+    """A category made through the inventory's service: ``make_category(slug="marketing")``."""
+    from portal_cookies.inventory import services
+
+    counter = iter(range(1, 10_000))
+
+    def make(**overrides):
+        number = next(counter)
+        values = {
+            "slug": f"category-{number}",
+            "name": f"Catégorie {number}",
+            "explanation": f"Explication de la catégorie {number}.",
+            "consent_required_default": True,
+            "actor": None,
+        }
+        return services.create_category(**(values | overrides))
+
+    return make
+
+
+@pytest.fixture
+def make_provider() -> Callable[..., object]:
+    """A provider made through the inventory's service: ``make_provider(name="Matomo")``."""
+    from portal_cookies.inventory import services
+
+    counter = iter(range(1, 10_000))
+
+    def make(**overrides):
+        values = {
+            "name": f"Provider {next(counter)}",
+            "website": None,
+            "privacy_policy_url": None,
+            "country": None,
+            "safeguard": "",
+            "actor": None,
+        }
+        return services.create_provider(**(values | overrides))
+
+    return make
+
+
+@pytest.fixture
+def make_cookie(make_provider, make_category) -> Callable[..., object]:
+    """A cookie entry made through the service, French source texts; any EntryData field,
+    ``actor`` and ``archived`` may be given: ``make_cookie(names=["_ga"], party=Party.THIRD)``.
+    A provider and a category are made unless given."""
+    from portal_cookies.inventory import services
+    from portal_cookies.models import (
+        ConsentBasis,
+        DurationKind,
+        DurationUnit,
+        Location,
+        Party,
+        StorageKind,
+    )
+
+    counter = iter(range(1, 10_000))
+
+    def make(*, actor=None, archived=False, **overrides):
+        number = next(counter)
+        values = {
+            "provider": None,
+            "category": None,
+            "names": [f"cookie_{number}"],
+            "storage_kind": StorageKind.HTTP_COOKIE,
+            "party": Party.FIRST,
+            "domain": "",
+            "locations": [Location.FRONT_OFFICE],
+            "function": f"Fonction {number}",
+            "purpose": f"Finalité du cookie {number}.",
+            "duration_kind": DurationKind.FIXED,
+            "duration_value": 13,
+            "duration_unit": DurationUnit.MONTHS,
+            "consent_basis": ConsentBasis.CONSENT,
+            "exemption_ground": None,
+        } | overrides
+        values["provider"] = values["provider"] or make_provider()
+        values["category"] = values["category"] or make_category()
+        entry = services.create_entry(services.EntryData(**values), actor=actor)
+        if archived:
+            services.archive_entry(entry, actor=actor)
+        return entry
+
+    return make
+
+
+def log_in(client: FlaskClient, role: Role | str) -> User:
+    """A new account of ``role``, logged in straight through the session: no password hashing,
+    for the many tests that need someone logged in but do not test logging in."""
+    role = Role(role)
+    number = count_rows(User) + 1
+    user = User(email=f"{role.value}-{number}@example.org", role=role, password_hash="!")
+    db.session.add(user)
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+    return user

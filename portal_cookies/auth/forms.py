@@ -1,6 +1,14 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
 from ..config import INTERFACE_LANGUAGES
@@ -39,9 +47,9 @@ class PasswordChangeForm(BaseForm):
             raise ValidationError(_("This is not your current password."))
 
 
-def _language_choices() -> list[tuple[str, str]]:
-    return [("", _("Follow my browser"))] + [
-        (code, language_name(code, code)) for code in INTERFACE_LANGUAGES
+def _language_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _("Follow my browser"))] + [
+        SelectChoice(code, language_name(code, code)) for code in INTERFACE_LANGUAGES
     ]
 
 
@@ -57,7 +65,7 @@ class PreferencesForm(BaseForm):
 class LanguageSwitchForm(BaseForm):
     language = SelectField(
         _l("Language"),
-        choices=[(code, code) for code in INTERFACE_LANGUAGES],
+        choices=[SelectChoice(code) for code in INTERFACE_LANGUAGES],
         validators=[InputRequired()],
     )
     next = HiddenField()

@@ -26,6 +26,10 @@ def safe_next(target: str | None, default: str) -> str:
     """Follow ``next`` only to a path on this site, never to another host."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return default
+    # Control characters: browsers drop tabs and newlines (``/\t/evil.example`` becomes
+    # ``//evil.example``), and a newline cannot go into a Location header at all.
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in target):
+        return default
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
         return default

@@ -1,0 +1,144 @@
+"""Who may use which address: every rule of the app, for every role and for visitors.
+
+The cases come from the app's url_map, so a new route is tested the day it is added, and fails
+until this table says who may use it.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import pytest
+from conftest import log_in
+from conftest import test_settings as settings_for
+
+from portal_cookies import create_app
+from portal_cookies.models import Role
+
+ANONYMOUS = "anonymous"
+WHO = (ANONYMOUS, *(role.value for role in Role))
+LOGIN = "to /login?next=<this address>"
+
+
+def anyone(status):
+    return dict.fromkeys(WHO, status)
+
+
+def logged_in(status):
+    return {**anyone(status), ANONYMOUS: LOGIN}
+
+
+def editors(status):
+    """Operators and administrators; translators read the inventory but change nothing."""
+    return {**logged_in(status), Role.TRANSLATOR.value: 403}
+
+
+# endpoint -> method -> who -> the status expected (LOGIN: sent to log in first). A POST
+# carries no fields: forms come back with their errors (200), buttons redirect (302).
+ACCESS = {
+    "public.healthz": {"GET": anyone(200)},
+    # Someone logged in is sent on to the dashboard.
+    "auth.login": {"GET": {**anyone(302), ANONYMOUS: 200}, "POST": {**anyone(302), ANONYMOUS: 200}},
+    "auth.set_language": {"POST": anyone(302)},
+    "auth.logout": {"POST": logged_in(302)},
+    "auth.account": {"GET": logged_in(200), "POST": logged_in(200)},
+    "dashboard.index": {"GET": logged_in(200)},
+    "inventory.index": {"GET": logged_in(200)},
+    "inventory.categories": {"GET": logged_in(200)},
+    "inventory.providers": {"GET": logged_in(200)},
+    # Translators see an entry read-only, as the context of their translations.
+    "inventory.update": {"GET": logged_in(200), "POST": editors(200)},
+    "inventory.create": {"GET": editors(200), "POST": editors(200)},
+    "inventory.archive": {"POST": editors(302)},
+    "inventory.restore": {"POST": editors(302)},
+    # Deleting an archived entry for good asks first.
+    "inventory.delete": {"GET": editors(200), "POST": editors(302)},
+    "inventory.create_category": {"GET": editors(200), "POST": editors(200)},
+    "inventory.update_category": {"GET": editors(200), "POST": editors(200)},
+    "inventory.move_category": {"POST": editors(302)},
+    "inventory.delete_category": {"POST": editors(302)},
+    "inventory.create_provider": {"GET": editors(200), "POST": editors(200)},
+    "inventory.update_provider": {"GET": editors(200), "POST": editors(200)},
+    "inventory.delete_provider": {"POST": editors(302)},
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    rule: str
+    endpoint: str
+    method: str
+    who: str
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.rule} as {self.who}"
+
+
+def every_case() -> list[Case]:
+    rules = create_app(settings_for("sqlite://")).url_map.iter_rules()
+    return [
+        Case(rule.rule, rule.endpoint, method, who)
+        for rule in sorted(rules, key=lambda rule: rule.rule)
+        if rule.endpoint != "static"
+        for method in ("GET", "POST")
+        if method in rule.methods
+        for who in WHO
+    ]
+
+
+def pytest_generate_tests(metafunc):
+    if "case" in metafunc.fixturenames:
+        cases = every_case()
+        metafunc.parametrize("case", cases, ids=[str(case) for case in cases])
+
+
+@pytest.fixture
+def url_values(make_category, make_provider, make_cookie):
+    """An id for every URL parameter; deletions get objects nothing else uses."""
+    category, provider = make_category(), make_provider()
+    values = {
+        "entry_id": make_cookie(category=category, provider=provider).id,
+        "category_id": category.id,
+        "provider_id": provider.id,
+    }
+    unused = {
+        "entry_id": make_cookie(category=category, provider=provider, archived=True).id,
+        "category_id": make_category().id,
+        "provider_id": make_provider().id,
+    }
+    return lambda endpoint: {**values, **(unused if "delete" in endpoint else {})}
+
+
+def test_the_access_table_names_only_addresses_that_exist(app):
+    gone = ACCESS.keys() - {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert not gone, f"remove {', '.join(sorted(gone))} from the access table"
+
+
+def test_who_may_use_each_address(app, client, url_values, case):
+    if case.endpoint not in ACCESS:
+        pytest.fail(f"add {case.endpoint} ({case.rule}) to the access table", pytrace=False)
+    if case.method not in ACCESS[case.endpoint]:
+        pytest.fail(f"add {case.method} of {case.endpoint} to the access table", pytrace=False)
+    expected = ACCESS[case.endpoint][case.method][case.who]
+    if case.rule.startswith("/admin/"):
+        assert ACCESS[case.endpoint][case.method][ANONYMOUS] == LOGIN, "/admin/ is never public"
+
+    rule = next(
+        rule
+        for rule in app.url_map.iter_rules()
+        if (rule.rule, rule.endpoint) == (case.rule, case.endpoint)
+    )
+    values = url_values(case.endpoint)
+    missing = rule.arguments - values.keys()
+    assert not missing, f"give test_access a value for {', '.join(missing)}"
+    _domain, path = rule.build({name: values[name] for name in rule.arguments})
+    if case.who != ANONYMOUS:
+        log_in(client, case.who)
+
+    response = client.open(path, method=case.method)
+
+    assert response.status_code != 500, response.get_data(as_text=True)
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response.headers["Location"] == f"/login?next={quote(path, safe='')}"
+    else:
+        assert response.status_code == expected, response.headers.get("Location")

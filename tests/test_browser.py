@@ -1,0 +1,116 @@
+"""One journey through the real pages, in Debian's Chromium driven by Playwright.
+
+Run with CSRF protection on, as in production, so the forms are exercised as people use them.
+"""
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from conftest import PASSWORD
+from playwright.sync_api import Page, expect, sync_playwright
+
+from portal_cookies.extensions import db
+from portal_cookies.models import CookieEntry, CookieName, DurationUnit, Role
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def page(live_server: str, csrf_enabled: None) -> Iterator[Page]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=live_server, locale="en-GB")
+        context.set_default_timeout(5_000)
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+            browser.close()
+
+
+@contextmanager
+def screenshot_on_failure(page: Page, folder: Path) -> Iterator[None]:
+    try:
+        yield
+    except BaseException:
+        path = folder / "failure.png"
+        page.screenshot(path=path, full_page=True)
+        print(f"Screenshot of the page at the failure ({page.url}): {path}")
+        raise
+
+
+@pytest.fixture
+def inventory_basics(make_category, make_provider, make_cookie):
+    """A category and a provider to choose, and an entry the search must not find."""
+    category = make_category(slug="necessary", name="Strictly necessary")
+    provider = make_provider(name="Opendatasoft")
+    make_cookie(names=["csrftoken"], category=category, provider=provider)
+
+
+@pytest.mark.usefixtures("inventory_basics")
+def test_an_operator_adds_a_cookie_finds_it_and_switches_to_french(page, make_user, tmp_path):
+    operator = make_user(Role.OPERATOR)
+    with screenshot_on_failure(page, tmp_path):
+        page.goto("/login")
+        page.fill("#email", operator.email)
+        page.fill("#password", PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page).to_have_url(re.compile(r"/admin/$"))
+
+        page.get_by_role("link", name="Add a cookie").click()
+        page.select_option("#provider", label="Opendatasoft")
+        page.select_option("#category", label="Strictly necessary")
+        page.fill("#names", "sessionid")
+        page.select_option("#storage_kind", value="http_cookie")
+        page.check("input[name=party][value=first]")
+        page.check("input[name=locations][value=front_office]")
+        page.check("input[name=locations][value=back_office]")
+        page.fill("#function", "Authentication")
+        page.fill("#purpose", "Keeps you logged in while you use the portal.")
+        page.check("input[name=duration_kind][value=fixed]")
+        page.fill("#duration_value", "2")
+        page.select_option("#duration_unit", value="weeks")
+        page.check("input[name=consent_basis][value=exempt]")
+        page.select_option("#exemption_ground", value="authentication")
+        page.get_by_role("button", name="Save").click()
+        expect(page.locator(".flash--success")).to_contain_text("sessionid")
+
+        saved = db.session.scalar(
+            sa.select(CookieEntry).join(CookieName).where(CookieName.name == "sessionid")
+        )
+        assert saved is not None
+        assert (saved.duration_value, saved.duration_unit) == (2, DurationUnit.WEEKS)
+        assert saved.locations == ["front_office", "back_office"]
+
+        page.goto("/admin/inventory/")
+        results = page.locator("main table tbody")
+        expect(results).to_contain_text("csrftoken")
+        page.fill("#q", "sessionid")
+        page.press("#q", "Enter")
+        expect(page).to_have_url(re.compile(r"[?&]q=sessionid"))
+        expect(results).to_contain_text("sessionid")
+        expect(results).not_to_contain_text("csrftoken")
+
+        page.get_by_role("button", name="FR", exact=True).click()
+        expect(page.locator("html")).to_have_attribute("lang", "fr")
+        expect(page).to_have_url(re.compile(r"[?&]q=sessionid"))  # back on the same page
+        # Needs the French catalog: "Dashboard" is "Tableau de bord".
+        expect(page.locator("nav.mainnav")).to_contain_text("Tableau de bord")

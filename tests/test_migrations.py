@@ -1,0 +1,92 @@
+"""The migrations build the schema the models describe, from an empty database and back.
+
+Run through the real `flask` command, in a subprocess: Alembic reconfigures logging, which
+must not happen inside the test process.
+"""
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from conftest import TEST_DATABASE_URL
+
+from portal_cookies.config import PROJECT_ROOT
+from portal_cookies.extensions import db
+
+
+def flask(url: str, *args: str) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "FLASK_APP": "wsgi",
+        "FLASK_SECRET_KEY": "migration test",
+        "FLASK_SQLALCHEMY_DATABASE_URI": url,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "flask", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def table_names(url: str) -> set[str]:
+    engine = sa.create_engine(url)
+    try:
+        return set(sa.inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def sqlite_database(tmp_path) -> Iterator[str]:
+    yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
+
+
+def postgresql_schema(tmp_path) -> Iterator[str]:
+    """An empty schema of its own in the test database, dropped afterwards."""
+    if not TEST_DATABASE_URL:
+        pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL is not tested in this run")
+    schema = f"migration_check_{os.getpid()}"
+    admin = sa.create_engine(TEST_DATABASE_URL)
+    with admin.begin() as connection:
+        connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = sa.make_url(TEST_DATABASE_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(
+    params=[
+        pytest.param(sqlite_database, id="sqlite"),
+        pytest.param(postgresql_schema, id="postgresql", marks=pytest.mark.postgresql),
+    ]
+)
+def empty_database(request, tmp_path) -> Iterator[str]:
+    yield from request.param(tmp_path)
+
+
+def test_migrations_build_the_models_schema_and_remove_it_again(empty_database):
+    assert table_names(empty_database) == set()
+
+    upgrade = flask(empty_database, "db", "upgrade")
+    assert upgrade.returncode == 0, upgrade.stderr
+    assert table_names(empty_database) == set(db.metadata.tables) | {"alembic_version"}
+
+    check = flask(empty_database, "db", "check")
+    assert check.returncode == 0, (
+        "The models and the migrations differ; write a migration "
+        f"(`flask db migrate -m ...`) and read it:\n{check.stdout}{check.stderr}"
+    )
+
+    downgrade = flask(empty_database, "db", "downgrade", "base")
+    assert downgrade.returncode == 0, downgrade.stderr
+    assert table_names(empty_database) == {"alembic_version"}
