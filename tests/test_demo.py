@@ -1,0 +1,76 @@
+"""`flask demo load`: the demo portal of DESIGN.md §7, and loading it twice changes nothing."""
+
+import re
+
+import sqlalchemy as sa
+
+from portal_cookies.dashboard.services import summarize_inventory
+from portal_cookies.extensions import db
+from portal_cookies.i18n import format_duration
+from portal_cookies.models import AuditEvent, CookieEntry, PortalSettings, TextVersion, User
+from tests.conftest import count_rows
+
+
+def load(runner) -> str:
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_the_demo_portal_has_the_four_platform_cookies_with_their_durations(app, runner):
+    load(runner)
+    entries = db.session.scalars(sa.select(CookieEntry)).all()
+    with app.test_request_context():
+        durations = {
+            entry.label: format_duration(
+                entry.duration_kind, entry.duration_value, entry.duration_unit, "en"
+            )
+            for entry in entries
+        }
+    assert durations == {
+        "sessionid": "2 weeks",
+        "django_language": "12 months",
+        "csrftoken": "12 months",
+        "cookies_preferences": "6 months",
+    }
+    assert {entry.provider.name for entry in entries} == {"Opendatasoft"}
+    settings = db.session.scalar(sa.select(PortalSettings))
+    assert settings.base_url == "https://mairie-bastia-datacorsica.opendatasoft.com"
+    assert (settings.source_language, settings.enabled_languages) == ("fr", ["fr", "en"])
+
+
+def test_the_demo_portal_is_complete_in_english(runner):
+    load(runner)
+    overview = summarize_inventory()
+    assert overview.active_entries == 4
+    assert overview.entries_missing_translation == 0
+    assert [row.category.slug for row in overview.per_category] == [
+        "necessary",
+        "statistics",
+        "preferences",
+        "marketing",
+    ]
+
+
+def test_the_demo_accounts_log_in_with_the_passwords_printed_once(client, runner):
+    output = load(runner)
+    passwords = dict(re.findall(r"Account (\S+) \(\w+\), password: (\S+)", output))
+    assert set(passwords) == {"admin@example.org", "operator@example.org", "translator@example.org"}
+
+    response = client.post(
+        "/login",
+        data={"email": "operator@example.org", "password": passwords["operator@example.org"]},
+    )
+    assert response.status_code == 302
+    assert response.location.endswith("/admin/")
+
+    again = load(runner)
+    assert "password:" not in again
+    assert "already loaded" in again
+
+
+def test_loading_the_demo_twice_changes_nothing(runner):
+    load(runner)
+    counts = [count_rows(model) for model in (CookieEntry, TextVersion, User, AuditEvent)]
+    load(runner)
+    assert [count_rows(model) for model in (CookieEntry, TextVersion, User, AuditEvent)] == counts
