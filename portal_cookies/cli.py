@@ -110,7 +110,7 @@ def extract() -> None:
         "--project",
         "portal-cookies",
         "--ignore-dirs",
-        ".* _* node_modules",
+        ".* __pycache__ node_modules",
         "-o",
         str(TRANSLATIONS_PATH / "messages.pot"),
         str(PROJECT_ROOT),

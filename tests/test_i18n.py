@@ -1,6 +1,7 @@
 """The interface in French: a complete catalog, and durations in the reader's words."""
 
 from functools import cache
+from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -27,7 +28,13 @@ def messages_in_code() -> dict[tuple[str, str | None], str]:
         method_map, options_map = parse_mapping_cfg(cfg)
     found = {}
     for path, lineno, message, _comments, context in extract_from_dir(
-        PROJECT_ROOT, method_map, options_map, keywords={**DEFAULT_KEYWORDS, "_l": None}
+        PROJECT_ROOT,
+        method_map,
+        options_map,
+        keywords={**DEFAULT_KEYWORDS, "_l": None},
+        # As `flask translate extract`: template folders such as _macros are read too.
+        directory_filter=lambda path: not Path(path).name.startswith(".")
+        and Path(path).name != "__pycache__",
     ):
         msgid = message[0] if isinstance(message, tuple) else message
         found.setdefault((msgid, context), f"{path}:{lineno}")
@@ -44,6 +51,7 @@ def test_the_code_has_messages_to_translate():
     assert ("Log in", None) in found
     assert ("This form has expired", None) in found  # Python, not only templates
     assert ("administrator", None) in found  # _l()
+    assert ("Previous", None) in found  # templates/_macros
 
 
 def test_the_french_catalog_has_every_message_of_the_code():

@@ -466,7 +466,7 @@ def test_the_category_form_shows_the_other_languages_read_only(client, operator,
     html = page_of(client.get(f"{INVENTORY}/categories/{category.id}"))
 
     assert field_value(html, "name") == "Statistiques"
-    assert "Texts in French, the source language" in html
+    assert "Texts in the source language (French)" in html
     assert "edited in the translation view" in html and "missing" in html
 
 
