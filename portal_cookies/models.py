@@ -213,6 +213,10 @@ class TextUnit(Model):
     current: Mapped[list[CurrentText]] = relationship(
         back_populates="unit", cascade="all, delete-orphan"
     )
+    # Deleted with the unit by the ORM too: SQLite does not enforce the foreign key's cascade.
+    check_dismissals: Mapped[list[CheckDismissal]] = relationship(
+        back_populates="unit", cascade="all, delete-orphan"
+    )
 
     def __repr__(self) -> str:
         return f"<TextUnit {self.id} {self.kind} source={self.source_language}>"
@@ -395,6 +399,9 @@ class CookieEntry(Model):
     purpose_unit: Mapped[TextUnit] = relationship(foreign_keys=[purpose_unit_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+    check_dismissals: Mapped[list[CheckDismissal]] = relationship(
+        back_populates="entry", cascade="all, delete-orphan"
+    )
 
     def __repr__(self) -> str:
         return f"<CookieEntry {self.id} {self.name_list} by {self.provider_id}>"
@@ -496,6 +503,45 @@ class PolicyPage(Model):
 
     def __repr__(self) -> str:
         return f"<PolicyPage v{self.version_id} {self.language}>"
+
+
+class CheckDismissal(Model):
+    """A person's reason why a check's warning does not apply, to what was checked then.
+
+    It holds only while ``fingerprint`` (a hash of the values the check read) matches: once
+    the text or the entry's value changes, the warning shows again.
+    """
+
+    __tablename__ = "check_dismissals"
+    __table_args__ = (
+        sa.CheckConstraint("unit_id IS NOT NULL OR entry_id IS NOT NULL", name="dismissal_subject"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The check's stable id, e.g. "text.identical" (portal_cookies.checks.Check).
+    check: Mapped[str] = mapped_column(sa.String(64))
+    # A text check names a unit and a language; an entry check names an entry.
+    unit_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("text_units.id", ondelete="CASCADE"), index=True
+    )
+    language: Mapped[str | None] = mapped_column(sa.String(16))
+    entry_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("cookie_entries.id", ondelete="CASCADE"), index=True
+    )
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    reason: Mapped[str] = mapped_column(sa.Text)
+    dismissed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    unit: Mapped[TextUnit | None] = relationship(back_populates="check_dismissals")
+    entry: Mapped[CookieEntry | None] = relationship(back_populates="check_dismissals")
+    dismissed_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        where = f"unit={self.unit_id} {self.language}" if self.unit_id else f"entry={self.entry_id}"
+        return f"<CheckDismissal {self.check} {where}>"
 
 
 class AuditEvent(Model):
