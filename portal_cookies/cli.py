@@ -1,4 +1,5 @@
-"""``flask users``, ``flask demo``, ``flask translate``: the command line of DESIGN.md §5."""
+"""``flask users``, ``flask demo``, ``flask texts``, ``flask translate``: the command line of
+DESIGN.md §5."""
 
 import sys
 
@@ -11,10 +12,14 @@ from .auth import services as auth_services
 from .config import PROJECT_ROOT, TRANSLATIONS_PATH
 from .models import Role
 from .service_errors import ServiceError
+from .translation import exchange
 
 users_cli = AppGroup("users", help="Manage the accounts that may log in.")
 demo_cli = AppGroup("demo", help="The demo portal.")
 translate_cli = AppGroup("translate", help="The interface's own translation catalogs.")
+texts_cli = AppGroup(
+    "texts", help="Exchange the policy's texts with outside translators as PO files."
+)
 
 
 def _read_password(password_stdin: bool) -> str:
@@ -92,6 +97,55 @@ def load_demo() -> None:
         click.echo(line)
 
 
+@texts_cli.command("export")
+@click.option(
+    "--locale",
+    "language",
+    required=True,
+    help="The language to translate into: an enabled language other than the source.",
+)
+@click.argument("path", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
+def export_texts(language: str, path: str) -> None:
+    """Export the texts to translate into LOCALE as a PO file.
+
+    Every text of the policy, with its current translation into LOCALE, goes to FILE (- for
+    standard output). Outdated and draft translations are marked fuzzy.
+    """
+    try:
+        data = exchange.export_po(language)
+    except ServiceError as error:
+        _fail(error)
+    with click.open_file(path, "wb", atomic=path != "-") as file:
+        file.write(data)
+    if path != "-":
+        click.echo(f"Wrote the {language} texts to {path}.", err=True)
+
+
+@texts_cli.command("import")
+@click.argument(
+    "path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, allow_dash=True)
+)
+def import_texts(path: str) -> None:
+    """Import a translated PO file: its texts become drafts to review.
+
+    FILE comes from `flask texts export` (- for standard input). Prints one line per text,
+    tab-separated (outcome, key, text, why), then a summary. A file that is not ours, or not
+    for a translated language, is refused whole: nothing changes and the exit status is 1.
+    Conflicts (the source or the translation changed since the export) and unknown keys are
+    reported, not failures: the exit status is then 0.
+    """
+    with click.open_file(path, "rb") as file:
+        data = file.read()
+    try:
+        report = exchange.import_po(data, actor=None)
+    except ServiceError as error:
+        _fail(error)
+    for row in report.rows:
+        click.echo(f"{row.outcome.value}\t{row.key}\t{row.label}\t{row.message}")
+    counts = ", ".join(f"{count} {outcome.value}" for outcome, count in report.counts.items())
+    click.echo(f"Imported {path} ({report.language}): {counts}.")
+
+
 def _babel(*args: str) -> None:
     CommandLineInterface().run(["pybabel", *args])
 
@@ -154,5 +208,5 @@ def init(language: str) -> None:
 
 
 def register(app: Flask) -> None:
-    for group in (users_cli, demo_cli, translate_cli):
+    for group in (users_cli, demo_cli, texts_cli, translate_cli):
         app.cli.add_command(group)
