@@ -76,8 +76,10 @@ def _register_blueprints(app: Flask) -> None:
     from .dashboard import bp as dashboard_bp
     from .inventory import bp as inventory_bp
     from .public import bp as public_bp
+    from .translation import bp as translation_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(inventory_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(translation_bp)

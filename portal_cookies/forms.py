@@ -1,6 +1,16 @@
-"""The base every form builds on."""
+"""The base every form builds on, and field builders the blueprints share."""
 
+from collections.abc import Callable
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import SelectField, SelectMultipleField
+from wtforms.fields.choices import SelectChoice, enum_coerce
+from wtforms.validators import StopValidation
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .labels import choices_for
 
 
 def _strip(value: object) -> object:
@@ -19,11 +29,101 @@ class BaseForm(FlaskForm):
 
 
 class QueryForm(BaseForm):
-    """A GET form read from the query string: no CSRF token, since it changes nothing."""
+    """A GET form read from the query string: no CSRF token, since it changes nothing.
+
+    What the address gets wrong is shown on the form and ignored, never an error page.
+    """
 
     class Meta:
         csrf = False
 
+    def read(self) -> None:
+        """Validate, and set aside what is not understood: those fields take their default."""
+        self.validate()
+        for field in self:
+            if field.errors:
+                field.data = field.default
+
+    def query_args(self, *, leave_out: tuple[str, ...] = ("page",)) -> dict[str, str]:
+        """The values in force, as query-string arguments, defaults left out."""
+        return {
+            field.name: str(field.data)
+            for field in self
+            if field.name not in leave_out
+            and field.data not in (None, "")
+            and field.data != field.default
+        }
+
 
 class ConfirmForm(BaseForm):
     """An empty form: the CSRF token behind every POST-only button."""
+
+
+CHOOSE = _l("Choose…")
+CHOOSE_ONE = _l("Choose one of the options.")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as checkboxes; the ``field`` macro draws it as a fieldset."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class Required:
+    """Marks a field required (asterisk, ``required`` attribute); the services say why."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form: Any, field: Any) -> None:
+        return None
+
+
+class Readable:
+    """Ends a field's checks when its value could not even be read: one message is enough."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if field.process_errors:
+            raise StopValidation()
+
+
+def optional(coerce: Callable[[str], Any]) -> Callable[[Any], Any]:
+    """A ``coerce`` that reads the empty choice as None."""
+
+    def convert(value: Any) -> Any:
+        return None if value in (None, "") else coerce(value)
+
+    return convert
+
+
+def options(pairs: list[tuple[Any, Any]], empty: Any = None) -> list[SelectChoice]:
+    choices = [SelectChoice(str(value), str(label)) for value, label in pairs]
+    return [SelectChoice("", str(empty)), *choices] if empty is not None else choices
+
+
+def choice_field(
+    field_class: type[SelectField], label: Any, coerce: Any, message: Any = CHOOSE_ONE, **kwargs
+) -> Any:
+    """A select, radio or checkbox field; a value it does not offer gets one clear message."""
+    return field_class(
+        label,
+        coerce=coerce,
+        invalid_value_message=message,
+        invalid_choice_message=message,
+        **kwargs,
+    )
+
+
+def enum_field(
+    field_class: type[SelectField], label: Any, enum_class: type, empty: Any = None, **kwargs
+) -> Any:
+    """A choice of an enum's members, labelled in the interface language; ``empty`` labels
+    an empty choice, read as None."""
+    coerce = enum_coerce(enum_class)
+    return choice_field(
+        field_class,
+        label,
+        coerce if empty is None else optional(coerce),
+        choices=lambda: options(choices_for(enum_class), empty),
+        **kwargs,
+    )

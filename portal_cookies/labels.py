@@ -13,6 +13,9 @@ from .models import (
     Party,
     Role,
     StorageKind,
+    TextKind,
+    TextOrigin,
+    TextState,
 )
 
 LABELS: dict[enum.Enum, object] = {
@@ -45,6 +48,18 @@ LABELS: dict[enum.Enum, object] = {
     ExemptionGround.CONSENT_STORAGE: _l("Storing consent choices"),
     ExemptionGround.LOAD_BALANCING: _l("Load balancing"),
     ExemptionGround.AUDIENCE_MEASUREMENT: _l("Audience measurement under the CNIL conditions"),
+    TextKind.POLICY_TEXT: _l("Policy page text"),
+    TextKind.CATEGORY_NAME: _l("Category name"),
+    TextKind.CATEGORY_EXPLANATION: _l("Category explanation"),
+    TextKind.PROVIDER_SAFEGUARD: _l("Provider safeguard"),
+    TextKind.ENTRY_FUNCTION: _l("Cookie function"),
+    TextKind.ENTRY_PURPOSE: _l("Cookie purpose"),
+    TextOrigin.PERSON: _l("written by a person"),
+    TextOrigin.MEMORY: _l("from translation memory"),
+    TextOrigin.IMPORT: _l("imported"),
+    TextState.DRAFT: _l("draft"),
+    TextState.TRANSLATED: _l("translated"),
+    TextState.APPROVED: _l("approved"),
 }
 
 

@@ -87,14 +87,23 @@ def save_text(
     state: TextState = TextState.TRANSLATED,
     origin: TextOrigin = TextOrigin.PERSON,
     note: str | None = None,
+    made_from: TextVersion | None = None,
 ) -> TextVersion:
     """Append a version and make it current, unless someone saved since ``base_version_id``.
 
-    The switch is one conditional UPDATE (or an INSERT guarded by the primary key), so two
-    concurrent saves from the same starting point cannot both win. Nothing is committed.
+    A translation is stamped with the current source text, or with the source ``made_from``
+    was made from (a revert restores a text together with what it translated, so it is
+    outdated again if the source moved on since). The switch is one conditional UPDATE (or an
+    INSERT guarded by the primary key), so two concurrent saves from the same starting point
+    cannot both win. Nothing is committed.
     """
     is_source = language == unit.source_language
-    source_text = None if is_source else unit.source_text
+    if is_source:
+        source_text = None
+    elif made_from is not None and made_from.source_text is not None:
+        source_text = made_from.source_text
+    else:
+        source_text = unit.source_text
     version = TextVersion(
         unit=unit,
         language=language,
@@ -151,16 +160,68 @@ def _refuse(unit: TextUnit, language: str, attempted_text: str) -> None:
     raise TextConflict(current, attempted_text)
 
 
+MINOR_EDIT_NOTE = "minor source edit"
+
+
 def set_source_text(
-    unit: TextUnit, text: str, author: User | None, base_version_id: int | None = None
+    unit: TextUnit,
+    text: str,
+    author: User | None,
+    base_version_id: int | None = None,
+    *,
+    minor_edit: bool = False,
 ) -> TextVersion | None:
-    """Save a new source text if it differs; translations then show as outdated."""
+    """Save a new source text if it differs; translations then show as outdated.
+
+    A ``minor_edit`` (a typo, a comma) keeps the translations that matched the previous
+    source current, each re-stamped with a version that says so.
+    """
     current = unit.current_version(unit.source_language)
     if current is not None and current.text == text:
         return None
     if base_version_id is None and current is not None:
         base_version_id = current.id
-    return save_text(unit, unit.source_language, text, author, base_version_id=base_version_id)
+    version = save_text(
+        unit,
+        unit.source_language,
+        text,
+        author,
+        base_version_id=base_version_id,
+        note=MINOR_EDIT_NOTE if minor_edit else None,
+    )
+    if minor_edit and current is not None:
+        restamp_translations(unit, current, author, MINOR_EDIT_NOTE)
+    return version
+
+
+def restamp_translations(
+    unit: TextUnit, previous_source: TextVersion, author: User | None, note: str
+) -> list[TextVersion]:
+    """After a minor source edit: translations that matched the previous source stay current.
+
+    Each gets a new version, same text and state, stamped with the new source, so the
+    history shows who decided the edit did not need retranslating.
+    """
+    stamped = []
+    for head in list(unit.current):
+        version = head.version
+        if head.language == unit.source_language:
+            continue
+        if version.source_hash != previous_source.content_hash:
+            continue
+        stamped.append(
+            save_text(
+                unit,
+                head.language,
+                version.text,
+                author,
+                base_version_id=version.id,
+                state=version.state,
+                origin=version.origin,
+                note=note,
+            )
+        )
+    return stamped
 
 
 def status_of(unit: TextUnit, language: str) -> TextStatus:

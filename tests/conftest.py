@@ -162,6 +162,21 @@ def count_rows(model: type) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
 
 
+def count_queries(action: Callable[[], object]) -> int:
+    """How many SQL statements ``action`` sends to the database."""
+    statements = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        action()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
 def page_language(response) -> str:
     """The language a page says it is in: ``<html lang="...">``."""
     match = re.search(r'<html lang="([^"]*)"', response.get_data(as_text=True))

@@ -12,7 +12,9 @@ from conftest import log_in
 from conftest import test_settings as settings_for
 
 from portal_cookies import create_app
+from portal_cookies.extensions import db
 from portal_cookies.models import Role
+from portal_cookies.texts import save_text
 
 ANONYMOUS = "anonymous"
 WHO = (ANONYMOUS, *(role.value for role in Role))
@@ -59,6 +61,20 @@ ACCESS = {
     "inventory.create_provider": {"GET": editors(200), "POST": editors(200)},
     "inventory.update_provider": {"GET": editors(200), "POST": editors(200)},
     "inventory.delete_provider": {"POST": editors(302)},
+    # Everyone logged in translates; an empty POST is a form with its errors (422).
+    "translation.index": {"GET": logged_in(200)},
+    "translation.edit": {"GET": logged_in(200), "POST": logged_in(422)},
+    "translation.confirm": {"POST": logged_in(302)},
+    "translation.dismiss": {"POST": logged_in(302)},
+    "translation.history": {"GET": logged_in(200)},
+    "translation.revert": {"POST": logged_in(302)},
+    "translation.export": {"GET": logged_in(200)},
+    "translation.import_file": {"POST": logged_in(422)},
+    # Approving is a reviewer's job; the review setting an administrator's.
+    "translation.approve": {"POST": editors(302)},
+    "translation.set_review": {
+        "POST": {**logged_in(403), Role.ADMIN.value: 302},
+    },
 }
 
 
@@ -95,10 +111,16 @@ def pytest_generate_tests(metafunc):
 def url_values(make_category, make_provider, make_cookie):
     """An id for every URL parameter; deletions get objects nothing else uses."""
     category, provider = make_category(), make_provider()
+    entry = make_cookie(category=category, provider=provider)
+    translation = save_text(entry.purpose_unit, "en", "A purpose.", None, base_version_id=None)
+    db.session.commit()
     values = {
-        "entry_id": make_cookie(category=category, provider=provider).id,
+        "entry_id": entry.id,
         "category_id": category.id,
         "provider_id": provider.id,
+        "unit_id": entry.purpose_unit.id,
+        "language": "en",
+        "version_id": translation.id,
     }
     unused = {
         "entry_id": make_cookie(category=category, provider=provider, archived=True).id,

@@ -1,12 +1,13 @@
 """The inventory's pages, used as people use them: through forms, links and buttons."""
 
 import re
+from datetime import date
 from html import unescape
 
 import pytest
-import sqlalchemy as sa
-from conftest import count_rows, log_in
+from conftest import count_queries, count_rows, log_in
 
+from portal_cookies import checks
 from portal_cookies.extensions import db
 from portal_cookies.models import (
     AuditEvent,
@@ -20,6 +21,7 @@ from portal_cookies.models import (
     Provider,
     TextUnit,
 )
+from portal_cookies.texts import save_text
 
 INVENTORY = "/admin/inventory"
 
@@ -388,18 +390,11 @@ def test_the_list_pages_and_a_page_past_the_end_shows_the_last(
 def test_the_list_takes_the_same_number_of_queries_whatever_its_length(
     client, operator, make_cookie
 ):
+    def show_list() -> None:
+        assert client.get(INVENTORY + "/?status=all").status_code == 200
+
     def queries_for_list() -> int:
-        statements = []
-
-        def count(*args):
-            statements.append(args[2])
-
-        sa.event.listen(db.engine, "before_cursor_execute", count)
-        try:
-            assert client.get(INVENTORY + "/?status=all").status_code == 200
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", count)
-        return len(statements)
+        return count_queries(show_list)
 
     make_cookie()
     few = queries_for_list()
@@ -407,6 +402,85 @@ def test_the_list_takes_the_same_number_of_queries_whatever_its_length(
         make_cookie()
 
     assert queries_for_list() == few
+
+
+def test_the_inventory_and_the_engine_show_the_same_problems_for_an_entry(
+    client, operator, make_cookie, make_provider
+):
+    entry = make_cookie(
+        names=["_pk_id.*"],
+        provider=make_provider(name="Matomo"),
+        party=Party.THIRD,
+        domain=".matomo.cloud",
+        function="Mesure d'audience",
+        purpose="Distingue les visiteurs pendant 13 mois.",
+        duration_value=25,
+        consent_basis=ConsentBasis.EXEMPT,
+        exemption_ground=ExemptionGround.AUDIENCE_MEASUREMENT,
+    )
+    save_text(
+        entry.purpose_unit, "en", "Tells visitors apart for a year.", None, base_version_id=None
+    )
+    db.session.commit()
+    problems = checks.check_entry(entry)
+
+    detail = unescape(page_of(client.get(f"{INVENTORY}/entries/{entry.id}")))
+    listing = page_of(client.get(INVENTORY + "/"))
+
+    assert [problem.check for problem in problems] == [
+        "entry.audience_over_13_months",
+        "entry.third_party_without_privacy_url",
+        "entry.not_reviewed",
+        "text.missing",
+        "text.numbers_differ",
+    ]
+    for problem in problems:
+        assert problem.message in detail
+    assert "Function in English" in detail and "Purpose in English" in detail
+    assert "2 errors" in listing and "3 warnings" in listing
+    editor = unescape(page_of(client.get(f"/admin/translation/{entry.purpose_unit_id}/en")))
+    assert "Missing here: “13”." in editor
+
+
+@pytest.fixture
+def translated_cookie(make_cookie):
+    """An entry with its texts in English too."""
+
+    def make(**overrides):
+        entry = make_cookie(
+            names=["sessionid"],
+            function="Session",
+            purpose="Garde la session ouverte.",
+            **overrides,
+        )
+        save_text(entry.purpose_unit, "en", "Keeps the session open.", None, base_version_id=None)
+        save_text(entry.function_unit, "en", "Session", None, base_version_id=None)
+        db.session.commit()
+        return entry
+
+    return make
+
+
+def test_a_dismissed_warning_is_shown_as_such_and_no_longer_counted(
+    client, operator, translated_cookie
+):
+    entry = translated_cookie(last_reviewed_on=date(2020, 5, 4))
+    [warning] = checks.check_entry(entry)
+    checks.dismiss_warning(warning, reason="Reviewed with the DPO last week.", actor=operator)
+
+    detail = unescape(page_of(client.get(f"{INVENTORY}/entries/{entry.id}")))
+    listing = page_of(client.get(INVENTORY + "/"))
+
+    assert "over a year ago" in detail and "Reviewed with the DPO last week." in detail
+    assert "badge--warning" not in listing and "badge--error" not in listing
+
+
+def test_an_entry_without_problems_says_so(client, operator, translated_cookie):
+    entry = translated_cookie(last_reviewed_on=date.today())
+
+    detail = page_of(client.get(f"{INVENTORY}/entries/{entry.id}"))
+
+    assert "No problem found." in detail and 'class="badge badge--warning"' not in detail
 
 
 @pytest.mark.parametrize("query", ["translation=problem", "status=archived", "category=necessary"])

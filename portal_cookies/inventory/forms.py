@@ -3,7 +3,6 @@ asks the service for every problem with the values and shows each on its field."
 
 import re
 import unicodedata
-from collections.abc import Callable
 from typing import Any
 
 from babel import Locale
@@ -18,17 +17,25 @@ from wtforms import (
     RadioField,
     SearchField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice, enum_coerce
-from wtforms.validators import DataRequired, NumberRange, Optional, StopValidation
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.validators import DataRequired, NumberRange, Optional
 
-from ..forms import BaseForm, QueryForm
-from ..labels import choices_for
+from ..forms import (
+    CHOOSE,
+    BaseForm,
+    MultiCheckboxField,
+    QueryForm,
+    Readable,
+    Required,
+    choice_field,
+    enum_field,
+    optional,
+    options,
+)
 from ..models import (
     Category,
     ConsentBasis,
@@ -65,75 +72,7 @@ ENTRY_LABELS = {
     "last_reviewed_on": _l("Last reviewed on"),
     "archived": _l("Archived"),
 }
-CHOOSE = _l("Choose…")
-CHOOSE_ONE = _l("Choose one of the options.")
 NAME_SEPARATORS = re.compile(r"[\n,]")
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Several choices as checkboxes; the ``field`` macro draws it as a fieldset."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-class Required:
-    """Marks a field required (asterisk, ``required`` attribute); the services say why."""
-
-    field_flags = {"required": True}
-
-    def __call__(self, form: Any, field: Any) -> None:
-        return None
-
-
-class Readable:
-    """Ends a field's checks when its value could not even be read: one message is enough."""
-
-    def __call__(self, form: Any, field: Any) -> None:
-        if field.process_errors:
-            raise StopValidation()
-
-
-def optional(coerce: Callable[[str], Any]) -> Callable[[Any], Any]:
-    """A ``coerce`` that reads the empty choice as None."""
-
-    def convert(value: Any) -> Any:
-        return None if value in (None, "") else coerce(value)
-
-    return convert
-
-
-def options(pairs: list[tuple[Any, Any]], empty: Any = None) -> list[SelectChoice]:
-    choices = [SelectChoice(str(value), str(label)) for value, label in pairs]
-    return [SelectChoice("", str(empty)), *choices] if empty is not None else choices
-
-
-def choice_field(
-    field_class: type[SelectField], label: Any, coerce: Any, message: Any = CHOOSE_ONE, **kwargs
-) -> Any:
-    """A select, radio or checkbox field; a value it does not offer gets one clear message."""
-    return field_class(
-        label,
-        coerce=coerce,
-        invalid_value_message=message,
-        invalid_choice_message=message,
-        **kwargs,
-    )
-
-
-def enum_field(
-    field_class: type[SelectField], label: Any, enum_class: type, empty: Any = None, **kwargs
-) -> Any:
-    """A choice of an enum's members, labelled in the interface language; ``empty`` labels
-    an empty choice, read as None."""
-    coerce = enum_coerce(enum_class)
-    return choice_field(
-        field_class,
-        label,
-        coerce if empty is None else optional(coerce),
-        choices=lambda: options(choices_for(enum_class), empty),
-        **kwargs,
-    )
 
 
 def split_names(text: str | None) -> list[str]:
@@ -163,6 +102,15 @@ def category_label(category: Category) -> str:
 
 class CheckedForm(BaseForm):
     """A form that also shows the services' verdict on its values, on the fields at fault."""
+
+    # Shown when editing: a typo fix need not send every translation back to the translators.
+    minor_edit = BooleanField(
+        _l("Minor edit: the translations stay valid"),
+        description=_l(
+            "For a typo or punctuation fix that does not change the meaning. Each text's "
+            "history records it."
+        ),
+    )
 
     def __init__(self, *args: Any, current: Any = None, **kwargs: Any):
         # A submitted form holds what was posted, nothing else: a field missing from the
@@ -516,10 +464,7 @@ class EntryFilterForm(QueryForm):
 
     def filters(self) -> services.EntryFilters:
         """Validate, set aside what is not understood, and say what to show."""
-        self.validate()
-        for field in self:
-            if field.errors:
-                field.data = field.default
+        self.read()
         sort = self.sort.data or "names"
         return services.EntryFilters(
             q=self.q.data or "",
@@ -532,11 +477,3 @@ class EntryFilterForm(QueryForm):
             sort=services.EntrySort(sort.lstrip("-")),
             descending=sort.startswith("-"),
         )
-
-    def query_args(self) -> dict[str, str]:
-        """The filters in force, as query-string arguments (without the page)."""
-        return {
-            field.name: str(field.data)
-            for field in self
-            if field.name != "page" and field.data not in (None, "") and field.data != field.default
-        }

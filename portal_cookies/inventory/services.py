@@ -420,14 +420,18 @@ def update_category(
     explanation: str,
     consent_required_default: bool,
     actor: User | None,
+    minor_edit: bool = False,
 ) -> Category:
     with _change():
         values = _valid(*_examine_category(slug, name, explanation, category))
         before = _category_values(category)
         category.slug = values["slug"]
         category.consent_required_default = bool(consent_required_default)
-        texts.set_source_text(category.name_unit, values["name"], actor)
-        texts.set_source_text(category.explanation_unit, values["explanation"], actor)
+        for unit, text in (
+            (category.name_unit, values["name"]),
+            (category.explanation_unit, values["explanation"]),
+        ):
+            texts.set_source_text(unit, text, actor, minor_edit=minor_edit)
         _record_change(actor, "update", category, category.slug, before, _category_values(category))
     return category
 
@@ -568,13 +572,16 @@ def update_provider(
     country: str | None,
     safeguard: str,
     actor: User | None,
+    minor_edit: bool = False,
 ) -> Provider:
     with _change():
         values = _valid(
             *_examine_provider(name, website, privacy_policy_url, country, safeguard, provider)
         )
         before = _provider_values(provider)
-        texts.set_source_text(provider.safeguard_unit, values.pop("safeguard"), actor)
+        texts.set_source_text(
+            provider.safeguard_unit, values.pop("safeguard"), actor, minor_edit=minor_edit
+        )
         for key, value in values.items():
             setattr(provider, key, value)
         _record_change(actor, "update", provider, provider.name, before, _provider_values(provider))
@@ -821,14 +828,14 @@ def update_entry(
 ) -> CookieEntry:
     """Save an entry's new values; an unchanged entry records nothing.
 
-    ``minor_edit`` (a typo fix that should not outdate translations) is not supported yet.
+    ``minor_edit`` (a typo fix) keeps the translations of changed texts current.
     """
     with _change():
         data = _valid(*_examine_entry(data, entry))
         before = _entry_values(entry)
         _apply(entry, data)
-        texts.set_source_text(entry.function_unit, data.function, actor)
-        texts.set_source_text(entry.purpose_unit, data.purpose, actor)
+        texts.set_source_text(entry.function_unit, data.function, actor, minor_edit=minor_edit)
+        texts.set_source_text(entry.purpose_unit, data.purpose, actor, minor_edit=minor_edit)
         if _record_change(actor, "update", entry, entry.label, before, _entry_values(entry)):
             entry.updated_at = utcnow()
             entry.updated_by = actor

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
 
+from .. import checks
 from ..access import EDITOR_ROLES, require_login, role_required
 from ..extensions import db
 from ..forms import BaseForm, ConfirmForm
@@ -110,6 +111,7 @@ def index():
         args=form.query_args(),
         counts=services.count_entries_by_status(filters),
         problems=services.translation_problems(page.items),
+        checked=checks.check_entries(page.items),
     )
 
 
@@ -126,6 +128,7 @@ def _edit_page(template: str, form: BaseForm | None, current: Any, **context: An
 
 def _entry_page(entry: CookieEntry | None, form: EntryForm | None):
     history = services.entry_history(entry) if entry else []
+    problems = checks.check_entry(entry) if entry else []
     return _edit_page(
         "inventory/entry.html",
         form,
@@ -133,6 +136,8 @@ def _entry_page(entry: CookieEntry | None, form: EntryForm | None):
         entry=entry,
         history_events=history,
         labels=ENTRY_LABELS,
+        problems=problems,
+        problem_groups=checks.grouped(problems),
     )
 
 
@@ -156,7 +161,12 @@ def update(entry_id: int):
             abort(403)
         return _entry_page(entry, None)
     form = EntryForm(current=entry)
-    if _saved(form, lambda: services.update_entry(entry, form.entry_data(), actor=_actor())):
+    if _saved(
+        form,
+        lambda: services.update_entry(
+            entry, form.entry_data(), actor=_actor(), minor_edit=form.minor_edit.data
+        ),
+    ):
         flash(_("Entry “%(name)s” saved.", name=entry.label), "success")
         return redirect(url_for(".update", entry_id=entry.id))
     return _entry_page(entry, form)
@@ -221,7 +231,12 @@ def create_category():
 def update_category(category_id: int):
     category = _get(Category, category_id)
     form = CategoryForm(current=category)
-    if _saved(form, lambda: services.update_category(category, **form.values(), actor=_actor())):
+    if _saved(
+        form,
+        lambda: services.update_category(
+            category, **form.values(), actor=_actor(), minor_edit=form.minor_edit.data
+        ),
+    ):
         flash(_("Category “%(name)s” saved.", name=category_label(category)), "success")
         return redirect(url_for(".categories"))
     return _edit_page("inventory/category.html", form, category, category=category)
@@ -275,7 +290,12 @@ def create_provider():
 def update_provider(provider_id: int):
     provider = _get(Provider, provider_id)
     form = ProviderForm(current=provider)
-    if _saved(form, lambda: services.update_provider(provider, **form.values(), actor=_actor())):
+    if _saved(
+        form,
+        lambda: services.update_provider(
+            provider, **form.values(), actor=_actor(), minor_edit=form.minor_edit.data
+        ),
+    ):
         flash(_("Provider “%(name)s” saved.", name=provider.name), "success")
         return redirect(url_for(".providers"))
     return _edit_page("inventory/provider.html", form, provider, provider=provider)

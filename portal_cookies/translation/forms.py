@@ -1,0 +1,139 @@
+"""The translation workspace's forms."""
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, HiddenField, SearchField, SelectField, SubmitField, TextAreaField
+from wtforms.fields.choices import enum_coerce
+from wtforms.validators import DataRequired, Length
+
+from ..extensions import db
+from ..forms import BaseForm, QueryForm, choice_field, enum_field, optional, options
+from ..i18n import language_name
+from ..models import Category, Provider, TextKind
+from .services import QueueFilter, QueueParams, target_languages
+
+FILTER_LABELS = {
+    QueueFilter.ALL: _l("All texts"),
+    QueueFilter.OUTDATED: _l("Outdated"),
+    QueueFilter.MISSING: _l("Missing"),
+    QueueFilter.NEEDS_REVIEW: _l("Needs review"),
+    QueueFilter.FAILING: _l("Failing checks"),
+}
+
+
+class QueueForm(QueryForm):
+    """The queue's language and filters, read from the query string."""
+
+    language = choice_field(
+        SelectField, _l("Language"), str, _l("Texts are not translated into this language.")
+    )
+    filter = choice_field(
+        SelectField,
+        _l("Show"),
+        enum_coerce(QueueFilter),
+        default=QueueFilter.ALL,
+        choices=lambda: options([(key, label) for key, label in FILTER_LABELS.items()]),
+    )
+    category = choice_field(
+        SelectField, _l("Category"), str, _l("There is no such category."), default=""
+    )
+    provider = choice_field(
+        SelectField, _l("Provider"), optional(int), _l("There is no such provider.")
+    )
+    kind = enum_field(SelectField, _l("Kind of text"), TextKind, empty=_l("Any kind"))
+    q = SearchField(_l("Search"), description=_l("In every language, and in cookie names."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        languages = target_languages()
+        self.language.choices = options([(code, language_name(code)) for code in languages])
+        self.language.default = languages[0] if languages else ""
+        categories = db.session.execute(
+            sa.select(Category.slug).order_by(Category.position, Category.id)
+        ).scalars()
+        self.category.choices = options(
+            [(slug, slug) for slug in categories], empty=_("All categories")
+        )
+        providers = db.session.execute(
+            sa.select(Provider.id, Provider.name).order_by(Provider.name)
+        )
+        self.provider.choices = options(list(providers), empty=_("All providers"))
+
+    def params(self) -> QueueParams | None:
+        """What to show; None when no language is translated into yet."""
+        self.read()
+        if not self.language.data:
+            return None
+        return QueueParams(
+            language=self.language.data,
+            filter=self.filter.data or QueueFilter.ALL,
+            category=self.category.data or None,
+            provider=self.provider.data,
+            kind=self.kind.data,
+            q=self.q.data or "",
+        )
+
+
+class TranslationForm(BaseForm):
+    text = TextAreaField(
+        _l("Translation"),
+        validators=[
+            DataRequired(message=_l("Write the translation, or go on to the next text.")),
+            Length(max=10_000),
+        ],
+    )
+    # The version the editor started from: a save is refused if someone saved since.
+    base_version_id = HiddenField()
+    # The memory suggestion inserted, if any: saved unchanged, it stays a draft.
+    memory_version_id = HiddenField()
+    save_next = SubmitField(_l("Save and next"))
+    save = SubmitField(_l("Save"))
+
+    class Meta:
+        # A translation keeps its spaces: leading and trailing ones are a check's business.
+        def bind_field(self, form, unbound_field, options):
+            return unbound_field.bind(form=form, **options)
+
+
+class VersionActionForm(BaseForm):
+    """Confirm, approve or revert: the version the page showed as current."""
+
+    base_version_id = HiddenField(validators=[DataRequired()])
+
+
+class DismissForm(BaseForm):
+    check = HiddenField(validators=[DataRequired()])
+    reason = TextAreaField(
+        _l("Why this warning does not apply"),
+        validators=[DataRequired(message=_l("Say why the warning does not apply.")),
+                    Length(max=1000)],
+    )
+    submit = SubmitField(_l("Dismiss"))
+
+
+class ReviewSettingForm(BaseForm):
+    review_required = BooleanField(_l("Review required: only approved translations are ready"))
+    submit = SubmitField(_l("Save"))
+
+
+class ExportForm(QueryForm):
+    language = choice_field(
+        SelectField, _l("Language"), str, _l("Texts are not translated into this language.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = options(
+            [(code, language_name(code)) for code in target_languages()]
+        )
+
+
+class ImportForm(BaseForm):
+    file = FileField(
+        _l("PO file"),
+        validators=[FileRequired(message=_l("Choose a PO file to import."))],
+        description=_l("A file exported here and translated outside; its texts arrive as drafts."),
+    )
+    submit = SubmitField(_l("Import"))

@@ -1,0 +1,332 @@
+"""The translation workspace: the queue, the editor, history, review and file exchange.
+
+Everyone logged in translates; approving and changing source texts need an editor role.
+"""
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import checks
+from ..access import require_login, role_required
+from ..diffs import word_diff
+from ..extensions import db
+from ..models import Role, TextUnit, TextVersion, User
+from ..portal import get_settings
+from ..service_errors import ServiceError
+from ..texts import TextConflict, TextStatus, status_of
+from . import exchange, services
+from .contexts import context_of, text_contexts
+from .forms import (
+    DismissForm,
+    ExportForm,
+    ImportForm,
+    QueueForm,
+    ReviewSettingForm,
+    TranslationForm,
+    VersionActionForm,
+)
+
+bp = Blueprint("translation", __name__, url_prefix="/admin/translation")
+bp.before_request(require_login)
+
+MAX_ID = 2**31 - 1
+
+
+def _actor() -> User:
+    return current_user._get_current_object()
+
+
+def _unit(unit_id: int) -> TextUnit:
+    if unit_id > MAX_ID:
+        abort(404)
+    return db.get_or_404(TextUnit, unit_id)
+
+
+def _queue_form() -> QueueForm:
+    return QueueForm(formdata=request.args)
+
+
+@bp.get("/")
+def index():
+    form = _queue_form()
+    params = form.params()
+    contexts = text_contexts()
+    settings = get_settings()
+    languages = services.target_languages(settings)
+    return render_template(
+        "translation/index.html",
+        form=form,
+        params=params,
+        args=form.query_args(leave_out=()),
+        items=services.build_queue(params, contexts) if params else [],
+        progress=services.measure_progress(contexts, languages),
+        settings=settings,
+        review_form=ReviewSettingForm(review_required=settings.review_required),
+    )
+
+
+@bp.post("/review")
+@role_required(Role.ADMIN)
+def set_review():
+    form = ReviewSettingForm()
+    if form.validate_on_submit():
+        try:
+            services.set_review_required(form.review_required.data, actor=_actor())
+            flash(_("The review setting was saved."), "success")
+        except ServiceError as error:
+            flash(error.message, "error")
+    return redirect(url_for("translation.index"))
+
+
+def _editor_page(unit, language, form, *, conflict=None, status_code=200):
+    queue_form = _queue_form()
+    params = queue_form.params()
+    context = services.translatable_context(unit, language)
+    items = services.build_queue(params) if params and params.language == language else []
+    previous, following = services.neighbours(items, unit.id)
+    current = unit.current_version(language)
+    status = status_of(unit, language)
+    outdated_diff = None
+    if status == TextStatus.OUTDATED and current is not None:
+        outdated_diff = word_diff(current.source_text or "", unit.source_text)
+    settings = get_settings()
+    return render_template(
+        "translation/edit.html",
+        unit=unit,
+        language=language,
+        context=context,
+        form=form,
+        current=current,
+        status=status,
+        outdated_diff=outdated_diff,
+        problems=checks.check_translation(unit, language),
+        suggestions=services.suggest_translations(unit, language),
+        previous=previous,
+        following=following,
+        args=queue_form.query_args(leave_out=()),
+        action_form=VersionActionForm(base_version_id=current.id if current else ""),
+        dismiss_form=DismissForm(),
+        conflict=conflict,
+        review_required=settings.review_required,
+        can_review=current_user.role in services.REVIEWER_ROLES,
+    ), status_code
+
+
+def _editor_url(unit_id: int, language: str, args: dict[str, str]) -> str:
+    return url_for("translation.edit", unit_id=unit_id, language=language, **args)
+
+
+def _prefilled_form(unit: TextUnit, language: str) -> TranslationForm:
+    """The editor's form: the current text, or the source or a memory text when asked for."""
+    current = unit.current_version(language)
+    form = TranslationForm(
+        text=current.text if current else "", base_version_id=current.id if current else ""
+    )
+    if request.args.get("copy") == "source":
+        form.text.data = unit.source_text
+    memory_id = request.args.get("memory", "")
+    if memory_id.isdigit() and int(memory_id) <= MAX_ID:
+        suggestion = db.session.get(TextVersion, int(memory_id))
+        if suggestion is not None and suggestion.language == language:
+            form.text.data = suggestion.text
+            form.memory_version_id.data = str(suggestion.id)
+    return form
+
+
+@bp.route("/<int:unit_id>/<language>", methods=["GET", "POST"])
+def edit(unit_id: int, language: str):
+    unit = _unit(unit_id)
+    try:
+        services.translatable_context(unit, language)
+    except ServiceError:
+        abort(404)
+    if request.method == "GET":
+        return _editor_page(unit, language, _prefilled_form(unit, language))
+    form = TranslationForm()
+    if not form.validate_on_submit():
+        return _editor_page(unit, language, form, status_code=422)
+    # The next text is the one after this in the queue as it was: once saved, this text may
+    # leave the filter (it is no longer missing).
+    following = _following(unit)
+    memory_id = form.memory_version_id.data or ""
+    memory = None
+    if memory_id.isdigit() and int(memory_id) <= MAX_ID:
+        memory = db.session.get(TextVersion, int(memory_id))
+    base = form.base_version_id.data or ""
+    try:
+        services.save_translation(
+            unit,
+            language,
+            form.text.data or "",
+            base_version_id=int(base) if base.isdigit() and int(base) <= MAX_ID else None,
+            actor=_actor(),
+            from_memory=memory,
+        )
+    except TextConflict as conflict:
+        unit = _unit(unit_id)
+        return _editor_page(
+            unit, language, _conflict_form(conflict), conflict=conflict, status_code=409
+        )
+    except ServiceError as error:
+        flash(error.message, "error")
+        return _editor_page(unit, language, form, status_code=422)
+    flash(_("Translation saved."), "success")
+    args = _queue_form().query_args(leave_out=())
+    if not form.save_next.data:
+        return redirect(_editor_url(unit.id, language, args))
+    if following is None:
+        flash(_("That was the last text of this list."), "info")
+        return redirect(url_for("translation.index", **args))
+    return redirect(_editor_url(following.unit.id, language, args))
+
+
+def _following(unit: TextUnit) -> services.QueueItem | None:
+    params = _queue_form().params()
+    items = services.build_queue(params) if params else []
+    return services.neighbours(items, unit.id)[1]
+
+
+def _conflict_form(conflict: TextConflict) -> TranslationForm:
+    """Their text is now current; the form keeps ours, to save over theirs on purpose."""
+    theirs = conflict.current
+    return TranslationForm(
+        formdata=None, text=conflict.attempted_text, base_version_id=theirs.id if theirs else ""
+    )
+
+
+def _version_action(unit_id: int, language: str, action, message: str):
+    unit = _unit(unit_id)
+    form = VersionActionForm()
+    args = _queue_form().query_args(leave_out=())
+    if form.validate_on_submit() and form.base_version_id.data.isdigit():
+        try:
+            action(unit, language, base_version_id=int(form.base_version_id.data),
+                   actor=_actor())
+            flash(message, "success")
+        except TextConflict:
+            flash(_("Someone saved this text meanwhile; look at it again."), "error")
+        except ServiceError as error:
+            flash(error.message, "error")
+    return redirect(_editor_url(unit_id, language, args))
+
+
+@bp.post("/<int:unit_id>/<language>/confirm")
+def confirm(unit_id: int, language: str):
+    return _version_action(
+        unit_id, language, services.confirm_still_correct, _("Confirmed as still correct.")
+    )
+
+
+@bp.post("/<int:unit_id>/<language>/approve")
+@role_required(*services.REVIEWER_ROLES)
+def approve(unit_id: int, language: str):
+    return _version_action(
+        unit_id, language, services.approve_translation, _("Translation approved.")
+    )
+
+
+@bp.post("/<int:unit_id>/<language>/dismiss")
+def dismiss(unit_id: int, language: str):
+    unit = _unit(unit_id)
+    form = DismissForm()
+    args = _queue_form().query_args(leave_out=())
+    if not form.validate_on_submit():
+        flash(_("Say why the warning does not apply."), "error")
+        return redirect(_editor_url(unit_id, language, args))
+    problem = next(
+        (p for p in checks.check_translation(unit, language) if p.check == form.check.data),
+        None,
+    )
+    if problem is None:
+        flash(_("This warning no longer applies."), "info")
+    else:
+        try:
+            checks.dismiss_warning(problem, reason=form.reason.data, actor=_actor())
+            flash(_("Warning dismissed."), "success")
+        except ServiceError as error:
+            flash(error.message, "error")
+    return redirect(_editor_url(unit_id, language, args))
+
+
+@bp.get("/<int:unit_id>/<language>/history")
+def history(unit_id: int, language: str):
+    unit = _unit(unit_id)
+    settings = get_settings()
+    if language not in settings.enabled_languages:
+        abort(404)
+    current = unit.current_version(language)
+    return render_template(
+        "translation/history.html",
+        unit=unit,
+        language=language,
+        context=context_of(unit),
+        items=services.text_history(unit, language),
+        action_form=VersionActionForm(base_version_id=current.id if current else ""),
+        can_revert=language != unit.source_language
+        or current_user.role in services.REVIEWER_ROLES,
+    )
+
+
+@bp.post("/<int:unit_id>/<language>/revert/<int:version_id>")
+def revert(unit_id: int, language: str, version_id: int):
+    unit = _unit(unit_id)
+    version = db.get_or_404(TextVersion, min(version_id, MAX_ID))
+    if version.unit_id != unit.id or version.language != language:
+        abort(404)
+    form = VersionActionForm()
+    if form.validate_on_submit() and form.base_version_id.data.isdigit():
+        try:
+            services.revert_to(
+                version, base_version_id=int(form.base_version_id.data), actor=_actor()
+            )
+            flash(_("The text is back to that version."), "success")
+        except TextConflict:
+            flash(_("Someone saved this text meanwhile; look at it again."), "error")
+        except ServiceError as error:
+            flash(error.message, "error")
+    return redirect(url_for("translation.history", unit_id=unit_id, language=language))
+
+
+@bp.get("/export")
+def export():
+    form = ExportForm(formdata=request.args)
+    if request.args and form.validate():
+        try:
+            data = exchange.export_po(form.language.data)
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            filename = exchange.export_filename(form.language.data)
+            return data, 200, {
+                "Content-Type": "text/x-gettext-translation; charset=utf-8",
+                "Content-Disposition": f'attachment; filename="{filename}"',
+            }
+    return render_template(
+        "translation/exchange.html", export_form=form, import_form=ImportForm(), report=None
+    )
+
+
+@bp.post("/import")
+def import_file():
+    form = ImportForm()
+    report = None
+    if form.validate_on_submit():
+        try:
+            report = exchange.import_po(form.file.data.read(), actor=_actor())
+        except ServiceError as error:
+            form.file.errors = [*form.file.errors, error.message]
+    return render_template(
+        "translation/exchange.html",
+        export_form=ExportForm(formdata=None),
+        import_form=form,
+        report=report,
+    ), (200 if report or not form.errors else 422)
