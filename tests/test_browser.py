@@ -14,7 +14,8 @@ from conftest import PASSWORD
 from playwright.sync_api import Page, expect, sync_playwright
 
 from portal_cookies.extensions import db
-from portal_cookies.models import CookieEntry, CookieName, DurationUnit, Role
+from portal_cookies.models import CookieEntry, CookieName, DurationUnit, PortalSettings, Role
+from portal_cookies.texts import save_text, set_source_text
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -114,3 +115,52 @@ def test_an_operator_adds_a_cookie_finds_it_and_switches_to_french(page, make_us
         expect(page).to_have_url(re.compile(r"[?&]q=sessionid"))  # back on the same page
         # Needs the French catalog: "Dashboard" is "Tableau de bord".
         expect(page.locator("nav.mainnav")).to_contain_text("Tableau de bord")
+
+
+def test_a_translator_empties_the_outdated_queue_with_the_keyboard(
+    page, make_user, make_cookie, tmp_path
+):
+    db.session.add(PortalSettings(name="Portal", base_url="https://portal.example.org"))
+    entries = [
+        make_cookie(names=["sessionid"], purpose="Garder la session ouverte."),
+        make_cookie(names=["csrftoken"], purpose="Protéger les formulaires."),
+    ]
+    for entry, english in zip(entries, ["Keeps the session open.", "Protects forms."], strict=True):
+        save_text(entry.purpose_unit, "en", english, None, base_version_id=None)
+    db.session.commit()
+    set_source_text(entries[0].purpose_unit, "Garder la session ouverte deux semaines.", None)
+    set_source_text(entries[1].purpose_unit, "Protéger les formulaires et l'API.", None)
+    db.session.commit()
+    translator = make_user(Role.TRANSLATOR)
+
+    with screenshot_on_failure(page, tmp_path):
+        page.goto("/login")
+        page.focus("#email")
+        page.keyboard.type(translator.email)
+        page.keyboard.press("Tab")
+        page.keyboard.type(PASSWORD)
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(re.compile(r"/admin/$"))
+
+        page.goto("/admin/translation/?language=en&filter=outdated")
+        expect(page.get_by_role("heading", name="2 texts to look at")).to_be_visible()
+        page.locator("table.queue a").first.focus()
+        page.keyboard.press("Enter")
+
+        for added, translation in [
+            ("deux semaines", "Keeps the session open for two weeks."),
+            ("et l'API", "Protects forms and the API."),
+        ]:
+            expect(page.locator(".outdated ins")).to_contain_text(added)
+            expect(page.locator("#text")).to_be_focused()
+            page.keyboard.press("Control+A")
+            page.keyboard.type(translation)
+            page.keyboard.press("Control+Enter")
+
+        expect(page.locator(".flashes")).to_contain_text("That was the last text of this list.")
+        expect(page.get_by_role("heading", name="0 texts to look at")).to_be_visible()
+
+    assert [entry.purpose_unit.text("en") for entry in entries] == [
+        "Keeps the session open for two weeks.",
+        "Protects forms and the API.",
+    ]

@@ -432,3 +432,13 @@ def test_a_text_version_is_never_changed_by_a_save(portal, make_cookie):
     stored = db.session.scalar(sa.select(TextVersion).where(TextVersion.id == first.id))
 
     assert stored.text == "First."
+
+
+def test_the_queue_opens_on_the_first_translated_language(portal, client, make_cookie):
+    make_cookie()
+    log_in(client, Role.TRANSLATOR)
+
+    response = client.get("/admin/translation/")
+
+    assert "not understood" not in response.text
+    assert '<option selected value="en">' in response.text

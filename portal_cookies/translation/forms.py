@@ -50,6 +50,8 @@ class QueueForm(QueryForm):
         languages = target_languages()
         self.language.choices = options([(code, language_name(code)) for code in languages])
         self.language.default = languages[0] if languages else ""
+        if not self.language.raw_data:
+            self.language.data = self.language.default
         categories = db.session.execute(
             sa.select(Category.slug).order_by(Category.position, Category.id)
         ).scalars()
