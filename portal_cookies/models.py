@@ -477,6 +477,11 @@ class PolicyVersion(Model):
     rolled_back_from_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("policy_versions.id", ondelete="SET NULL")
     )
+    # What changed since the previous version, language-neutral (entries added, removed,
+    # fields and texts changed), computed once at publication for the history and change log.
+    change_summary: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    # How many things changed (entries and texts): the history's "size of the change".
+    change_size: Mapped[int] = mapped_column(default=0)
 
     published_by: Mapped[User | None] = relationship()
     pages: Mapped[list[PolicyPage]] = relationship(
@@ -498,6 +503,8 @@ class PolicyPage(Model):
     language: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
     html: Mapped[str] = mapped_column(sa.Text)
     json: Mapped[str] = mapped_column(sa.Text)
+    # The public change log as it stood when this version was published.
+    changes_html: Mapped[str] = mapped_column(sa.Text, default="")
 
     version: Mapped[PolicyVersion] = relationship(back_populates="pages")
 
