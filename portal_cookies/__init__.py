@@ -42,7 +42,10 @@ def _init_extensions(app: Flask) -> None:
     from . import i18n
     from .extensions import babel, csrf, db, login_manager, migrate
     from .templating import register_template_helpers
+    from .visitors import VisitorSessionInterface
 
+    # Signed-cookie sessions, never saved on a public address (DESIGN.md §4: no cookie there).
+    app.session_interface = VisitorSessionInterface()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_PATH), render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale)
@@ -76,10 +79,12 @@ def _register_blueprints(app: Flask) -> None:
     from .dashboard import bp as dashboard_bp
     from .inventory import bp as inventory_bp
     from .public import bp as public_bp
+    from .publishing import bp as publishing_bp
     from .translation import bp as translation_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(inventory_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(publishing_bp)
     app.register_blueprint(translation_bp)

@@ -1,7 +1,8 @@
-"""``flask users``, ``flask demo``, ``flask texts``, ``flask translate``: the command line of
-DESIGN.md §5."""
+"""``flask users``, ``flask demo``, ``flask texts``, ``flask policy``, ``flask translate``: the
+command line of DESIGN.md §5."""
 
 import sys
+from pathlib import Path
 
 import click
 from babel.messages.frontend import CommandLineInterface
@@ -11,6 +12,7 @@ from flask.cli import AppGroup
 from .auth import services as auth_services
 from .config import PROJECT_ROOT, TRANSLATIONS_PATH
 from .models import Role
+from .publishing import services as publishing
 from .service_errors import ServiceError
 from .translation import exchange
 
@@ -20,6 +22,7 @@ translate_cli = AppGroup("translate", help="The interface's own translation cata
 texts_cli = AppGroup(
     "texts", help="Exchange the policy's texts with outside translators as PO files."
 )
+policy_cli = AppGroup("policy", help="Check, publish and export the cookie policy.")
 
 
 def _read_password(password_stdin: bool) -> str:
@@ -146,6 +149,60 @@ def import_texts(path: str) -> None:
     click.echo(f"Imported {path} ({report.language}): {counts}.")
 
 
+@policy_cli.command("check")
+def check_policy() -> None:
+    """Print the publishing gate's report, one problem a line; exit 1 on any error."""
+    lines = publishing.describe(publishing.gate_report())
+    for line in lines:
+        state = " (dismissed)" if line.problem.dismissed else ""
+        click.echo(f"{line.problem.severity.value}{state}\t{line.problem.check}\t{line.text}")
+    errors = sum(line.problem.is_error for line in lines)
+    click.echo(f"{errors} errors, {len(lines) - errors} warnings.")
+    if errors:
+        sys.exit(1)
+
+
+@policy_cli.command("publish")
+@click.option("--note", required=True, help="What this version changes, for the history.")
+@click.option(
+    "--renewal/--no-renewal",
+    default=None,
+    help="Ask visitors for their consent again, or not, instead of the computed answer.",
+)
+@click.option("--reason", help="Why you override the computed answer (with --[no-]renewal).")
+def publish(note: str, renewal: bool | None, reason: str | None) -> None:
+    """Publish the draft policy as the next version, unless the gate reports an error."""
+    try:
+        version = publishing.publish_policy(
+            note=note, actor=None, renewal_override=renewal, override_reason=reason
+        )
+    except ServiceError as error:
+        _fail(error)
+    size = version.change_size
+    asks = "yes" if version.requires_renewed_consent else "no"
+    languages = ", ".join(version.content["portal"]["languages"])
+    click.echo(
+        f"Published version {version.number}: {size} change{'' if size == 1 else 's'}, "
+        f"renewed consent: {asks}, languages: {languages}."
+    )
+
+
+@policy_cli.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def export(directory: Path) -> None:
+    """Write every published version as static HTML and JSON files into DIRECTORY.
+
+    The layout follows the app's addresses (fr/cookies/index.html, fr/cookies.json,
+    fr/cookies/changes/index.html, fr/cookies/v/1/index.html, fr/cookies/v/1.json,
+    static/css/policy.css), so any web server or CDN serves the same bytes as the app.
+    """
+    try:
+        paths = publishing.export_policy(directory)
+    except ServiceError as error:
+        _fail(error)
+    click.echo(f"Wrote {len(paths)} files to {directory}.")
+
+
 def _babel(*args: str) -> None:
     CommandLineInterface().run(["pybabel", *args])
 
@@ -208,5 +265,5 @@ def init(language: str) -> None:
 
 
 def register(app: Flask) -> None:
-    for group in (users_cli, demo_cli, texts_cli, translate_cli):
+    for group in (users_cli, demo_cli, texts_cli, policy_cli, translate_cli):
         app.cli.add_command(group)

@@ -40,3 +40,8 @@ class Config:
     LOGIN_RATE_LIMIT = "10 per minute"
 
     INVENTORY_PAGE_SIZE = 25
+
+    # Seconds browsers and CDNs may keep a published page before asking again (a 304 when
+    # nothing changed): a new version reaches every reader within this delay.
+    # FLASK_POLICY_MAX_AGE=60 in the environment overrides it.
+    POLICY_MAX_AGE = 300

@@ -5,6 +5,7 @@ of them. Loading twice changes nothing: each piece is looked up by its natural k
 """
 
 import secrets
+from datetime import date
 from dataclasses import dataclass
 
 from .auth import services as auth_services
@@ -29,6 +30,7 @@ from .models import (
     TextUnit,
 )
 from .portal import create_policy_text
+from .publishing import services as publishing
 from .texts import save_text, status_of
 
 PORTAL_NAME = "DataCorsica – Ville de Bastia"
@@ -308,6 +310,8 @@ def _load_entries(report: list[str], provider: Provider, necessary: Category) ->
                     duration_unit=unit,
                     consent_basis=ConsentBasis.EXEMPT,
                     exemption_ground=demo.ground,
+                    # Checked against the portal when the demo is loaded.
+                    last_reviewed_on=date.today(),
                 ),
                 actor=None,
             )
@@ -329,6 +333,14 @@ def _load_accounts(report: list[str]) -> None:
         report.append(f"Account {email} ({role.value}), password: {password}  (shown once)")
 
 
+def _publish_first_version(report: list[str]) -> None:
+    """Publish version 1, so the public page shows a policy at once; only once, ever."""
+    if publishing.current_version() is not None:
+        return
+    version = publishing.publish_policy(note="First publication", actor=None)
+    report.append(f"Published version {version.number} of the cookie policy.")
+
+
 def load_demo_portal() -> list[str]:
     """Create whatever part of the demo portal is missing; returns what it did, line by line."""
     report: list[str] = []
@@ -337,6 +349,7 @@ def load_demo_portal() -> list[str]:
     categories = _load_categories(report)
     provider = _load_provider(report)
     _load_entries(report, provider, categories["necessary"])
+    _publish_first_version(report)
     if not report:
         report.append("The demo portal is already loaded.")
     _load_accounts(report)

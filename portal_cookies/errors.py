@@ -6,9 +6,14 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
+from .public.views import error_page
+from .visitors import is_public_request
 
 
 def _page(code: int, title: str, message: str):
+    if is_public_request():
+        # A visitor's page, without the interface's chrome and its CSRF token: no cookie.
+        return error_page(code, title, message)
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 

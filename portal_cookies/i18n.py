@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from .config import INTERFACE_LANGUAGES
 from .models import DurationKind, DurationUnit
+from .visitors import is_public_request
 
 SESSION_LOCALE_KEY = "locale"
 
@@ -18,14 +19,17 @@ def select_locale() -> str:
     if not has_request_context():
         # A command line (flask users ...): the messages of services are read in English.
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    # Public pages carry their language in the URL and must never touch the session.
+    # Public pages carry their language in the URL and must never touch the session (loading
+    # the current user may write to it): without a language of the interface there, the
+    # browser's choice.
     lang = (request.view_args or {}).get("lang")
     if lang in INTERFACE_LANGUAGES:
         return lang
-    if current_user.is_authenticated and current_user.locale in INTERFACE_LANGUAGES:
-        return current_user.locale
-    if session.get(SESSION_LOCALE_KEY) in INTERFACE_LANGUAGES:
-        return session[SESSION_LOCALE_KEY]
+    if not is_public_request():
+        if current_user.is_authenticated and current_user.locale in INTERFACE_LANGUAGES:
+            return current_user.locale
+        if session.get(SESSION_LOCALE_KEY) in INTERFACE_LANGUAGES:
+            return session[SESSION_LOCALE_KEY]
     return (
         request.accept_languages.best_match(INTERFACE_LANGUAGES)
         or current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -4,10 +4,12 @@ The suite runs on SQLite, or on PostgreSQL when TEST_DATABASE_URL is set. One da
 run; every table is emptied after each test.
 """
 
+import json
 import os
 import re
 import threading
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -283,3 +285,51 @@ def log_in(client: FlaskClient, role: Role | str) -> User:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
     return user
+
+
+def stored_pages(number: int, languages=("fr", "en")) -> dict[str, tuple[str, str, str]]:
+    """Pages as publication would store them, (html, json, changes_html) per language."""
+    return {
+        language: (
+            f'<!doctype html><html lang="{language}"><title>Cookies v{number}</title>'
+            f"<h1>Politique « cookies » v{number} ({language})</h1></html>",
+            json.dumps({"format": 1, "version": number, "language": language, "é": "ü"}),
+            f'<!doctype html><html lang="{language}"><h1>Changes up to v{number}</h1></html>',
+        )
+        for language in languages
+    }
+
+
+@pytest.fixture
+def make_published() -> Callable[..., object]:
+    """A published version stored as rows, independent of the publishing services:
+    ``make_published(2, pages={"fr": (html, json, changes_html)})``."""
+    from portal_cookies.models import PolicyPage, PolicyVersion, text_hash
+
+    def make(
+        number: int,
+        pages: dict[str, tuple[str, str, str]] | None = None,
+        requires_renewed_consent: bool = False,
+        source_language: str = "fr",
+        published_at: datetime | None = None,
+        content: dict | None = None,
+    ) -> PolicyVersion:
+        pages = pages if pages is not None else stored_pages(number)
+        if content is None:
+            content = {"portal": {"source_language": source_language, "languages": list(pages)}}
+        version = PolicyVersion(
+            number=number,
+            content=content,
+            content_hash=text_hash(json.dumps([content, pages], sort_keys=True)),
+            requires_renewed_consent=requires_renewed_consent,
+            published_at=published_at or datetime.now(UTC),
+            pages=[
+                PolicyPage(language=language, html=html, json=data, changes_html=changes)
+                for language, (html, data, changes) in pages.items()
+            ],
+        )
+        db.session.add(version)
+        db.session.commit()
+        return version
+
+    return make

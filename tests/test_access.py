@@ -14,6 +14,7 @@ from conftest import test_settings as settings_for
 from portal_cookies import create_app
 from portal_cookies.extensions import db
 from portal_cookies.models import Role
+from portal_cookies.publishing.content import build_content
 from portal_cookies.texts import save_text
 
 ANONYMOUS = "anonymous"
@@ -38,6 +39,13 @@ def editors(status):
 # carries no fields: forms come back with their errors (200), buttons redirect (302).
 ACCESS = {
     "public.healthz": {"GET": anyone(200)},
+    # The published policy (url_values publishes version 1): the same for everyone.
+    "public.cookie_policy_redirect": {"GET": anyone(302)},
+    "public.cookie_policy": {"GET": anyone(200)},
+    "public.cookie_policy_json": {"GET": anyone(200)},
+    "public.changes": {"GET": anyone(200)},
+    "public.version": {"GET": anyone(200)},
+    "public.version_json": {"GET": anyone(200)},
     # Someone logged in is sent on to the dashboard.
     "auth.login": {"GET": {**anyone(302), ANONYMOUS: 200}, "POST": {**anyone(302), ANONYMOUS: 200}},
     "auth.set_language": {"POST": anyone(302)},
@@ -72,6 +80,15 @@ ACCESS = {
     "translation.import_file": {"POST": logged_in(422)},
     # Approving is a reviewer's job; the review setting an administrator's.
     "translation.approve": {"POST": editors(302)},
+    # Everyone logged in previews and reads the history; publishing takes an editor. An
+    # empty publish form comes back with its errors (422); compare without versions and an
+    # empty rollback note are sent back to the history (302).
+    "publishing.index": {"GET": logged_in(200)},
+    "publishing.preview": {"GET": logged_in(200)},
+    "publishing.history": {"GET": logged_in(200)},
+    "publishing.compare_versions": {"GET": logged_in(302)},
+    "publishing.publish": {"POST": editors(422)},
+    "publishing.rollback": {"POST": editors(302)},
     "translation.set_review": {
         "POST": {**logged_in(403), Role.ADMIN.value: 302},
     },
@@ -108,8 +125,10 @@ def pytest_generate_tests(metafunc):
 
 
 @pytest.fixture
-def url_values(make_category, make_provider, make_cookie):
+def url_values(make_category, make_provider, make_cookie, make_published):
     """An id for every URL parameter; deletions get objects nothing else uses."""
+    # A real content, as publishing stores it: the admin pages compare the draft with it.
+    published = make_published(1, content=build_content())
     category, provider = make_category(), make_provider()
     entry = make_cookie(category=category, provider=provider)
     translation = save_text(entry.purpose_unit, "en", "A purpose.", None, base_version_id=None)
@@ -121,6 +140,8 @@ def url_values(make_category, make_provider, make_cookie):
         "unit_id": entry.purpose_unit.id,
         "language": "en",
         "version_id": translation.id,
+        "lang": "fr",
+        "number": published.number,
     }
     unused = {
         "entry_id": make_cookie(category=category, provider=provider, archived=True).id,

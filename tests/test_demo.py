@@ -7,7 +7,14 @@ import sqlalchemy as sa
 from portal_cookies.dashboard.services import summarize_inventory
 from portal_cookies.extensions import db
 from portal_cookies.i18n import format_duration
-from portal_cookies.models import AuditEvent, CookieEntry, PortalSettings, TextVersion, User
+from portal_cookies.models import (
+    AuditEvent,
+    CookieEntry,
+    PolicyVersion,
+    PortalSettings,
+    TextVersion,
+    User,
+)
 from tests.conftest import count_rows
 
 
@@ -69,8 +76,21 @@ def test_the_demo_accounts_log_in_with_the_passwords_printed_once(client, runner
     assert "already loaded" in again
 
 
+def test_the_demo_publishes_version_1_in_both_languages(runner):
+    output = load(runner)
+    assert "Published version 1 of the cookie policy." in output
+    version = db.session.scalar(sa.select(PolicyVersion))
+    assert (version.number, version.note) == (1, "First publication")
+    pages = {page.language: page for page in version.pages}
+    assert set(pages) == {"fr", "en"}
+    for name in ("sessionid", "django_language", "csrftoken", "cookies_preferences"):
+        assert f"<code>{name}</code>" in pages["en"].html
+    assert "2 weeks" in pages["en"].html and "2\u00a0semaines" in pages["fr"].html
+
+
 def test_loading_the_demo_twice_changes_nothing(runner):
+    models = (CookieEntry, TextVersion, User, AuditEvent, PolicyVersion)
     load(runner)
-    counts = [count_rows(model) for model in (CookieEntry, TextVersion, User, AuditEvent)]
+    counts = [count_rows(model) for model in models]
     load(runner)
-    assert [count_rows(model) for model in (CookieEntry, TextVersion, User, AuditEvent)] == counts
+    assert [count_rows(model) for model in models] == counts

@@ -99,7 +99,7 @@ class _Problems:
         self.found.append(ServiceError(message, field))
 
 
-def _text(
+def clean_text(
     value: str | None,
     field: str,
     max_length: int,
@@ -364,9 +364,9 @@ def _examine_category(
     values = {
         "slug": slug,
         "name": problems.check(
-            _text, name, "name", MAX_CATEGORY_NAME_LENGTH, _("Give the category a name."), True
+            clean_text, name, "name", MAX_CATEGORY_NAME_LENGTH, _("Give the category a name."), True
         ),
-        "explanation": problems.check(_text, explanation, "explanation", MAX_LONG_TEXT_LENGTH),
+        "explanation": problems.check(clean_text, explanation, "explanation", MAX_LONG_TEXT_LENGTH),
     }
     return values, problems.found
 
@@ -499,7 +499,7 @@ def _examine_provider(
 ) -> tuple[dict[str, Any], list[ServiceError]]:
     problems = _Problems()
     name = problems.check(
-        _text, name, "name", MAX_PROVIDER_NAME_LENGTH, _("Give the provider's name."), True
+        clean_text, name, "name", MAX_PROVIDER_NAME_LENGTH, _("Give the provider's name."), True
     )
     if name:
         # Few providers: comparing in Python folds case in every alphabet, on every database.
@@ -511,7 +511,7 @@ def _examine_provider(
         "website": problems.check(clean_url, website, "website"),
         "privacy_policy_url": problems.check(clean_url, privacy_policy_url, "privacy_policy_url"),
         "country": problems.check(clean_country, country),
-        "safeguard": problems.check(_text, safeguard, "safeguard", MAX_LONG_TEXT_LENGTH),
+        "safeguard": problems.check(clean_text, safeguard, "safeguard", MAX_LONG_TEXT_LENGTH),
     }
     return values, problems.found
 
@@ -725,7 +725,7 @@ def _examine_entry(
         domain=domain,
         locations=locations,
         function=problems.check(
-            _text,
+            clean_text,
             data.function,
             "function",
             MAX_FUNCTION_LENGTH,
@@ -733,7 +733,7 @@ def _examine_entry(
             True,
         ),
         purpose=problems.check(
-            _text,
+            clean_text,
             data.purpose,
             "purpose",
             MAX_PURPOSE_LENGTH,
@@ -744,7 +744,7 @@ def _examine_entry(
         consent_basis=consent_basis,
         exemption_ground=ground,
         visible=bool(data.visible),
-        notes=problems.check(_text, data.notes, "notes", MAX_NOTES_LENGTH),
+        notes=problems.check(clean_text, data.notes, "notes", MAX_NOTES_LENGTH),
         last_reviewed_on=problems.check(_review_date, data.last_reviewed_on),
     )
     return cleaned, problems.found

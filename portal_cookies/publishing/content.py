@@ -1,0 +1,143 @@
+"""The draft policy as data: what a version freezes, what pages and diffs are made from.
+
+``build_content()`` reads the inventory, the portal settings and the policy texts into one
+JSON-serialisable structure holding every enabled language, so a published version keeps
+everything needed to render it again, compare it or restore it, whatever changes later.
+"""
+
+import hashlib
+import json
+from typing import Any
+
+from ..i18n import format_duration, is_known_language
+from ..models import (
+    Category,
+    CookieEntry,
+    DurationKind,
+    DurationUnit,
+    PolicyText,
+    Provider,
+    TextUnit,
+)
+from ..portal import get_settings
+from ..translation.contexts import text_contexts
+
+# Bumped if the shape below ever changes, so old versions can still be read.
+CONTENT_FORMAT = 1
+
+
+def _texts(unit: TextUnit, languages: list[str]) -> dict[str, str]:
+    """A unit's current text in each language; empty where there is none yet."""
+    return {language: unit.text(language) for language in languages}
+
+
+def _provider(provider: Provider, languages: list[str]) -> dict[str, Any]:
+    return {
+        "id": provider.id,
+        "name": provider.name,
+        "website": provider.website,
+        "privacy_policy_url": provider.privacy_policy_url,
+        "country": provider.country,
+        "safeguard": _texts(provider.safeguard_unit, languages),
+    }
+
+
+def _value(member: Any) -> Any:
+    return None if member is None else member.value
+
+
+def _entry(entry: CookieEntry, languages: list[str]) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "names": [{"name": name.name, "is_prefix": name.is_prefix} for name in entry.names],
+        "provider": _provider(entry.provider, languages),
+        "storage_kind": _value(entry.storage_kind),
+        "party": _value(entry.party),
+        "domain": entry.domain,
+        "locations": list(entry.locations),
+        "function": _texts(entry.function_unit, languages),
+        "purpose": _texts(entry.purpose_unit, languages),
+        "duration": {
+            "kind": _value(entry.duration_kind),
+            "value": entry.duration_value,
+            "unit": _value(entry.duration_unit),
+        },
+        "consent_basis": _value(entry.consent_basis),
+        "exemption_ground": _value(entry.exemption_ground),
+    }
+
+
+def _entry_order(entry: CookieEntry) -> tuple[str, int]:
+    return (entry.name_list[0] if entry.names else "", entry.id)
+
+
+def build_content() -> dict[str, Any]:
+    """The draft policy in every enabled language, in a fixed number of queries.
+
+    Categories come in their position order, each with the entries the page shows (visible,
+    not archived), sorted by their first name. What the policy shows is what the translation
+    view and the checks see: ``text_contexts()``.
+    """
+    settings = get_settings()
+    languages = list(settings.enabled_languages)
+    owners: dict[tuple[type, int], Any] = {}
+    for context in text_contexts():
+        owners.setdefault((type(context.owner), context.owner.id), context.owner)
+    policy_texts = [owner for owner in owners.values() if isinstance(owner, PolicyText)]
+    categories = [owner for owner in owners.values() if isinstance(owner, Category)]
+    entries = [
+        owner for owner in owners.values() if isinstance(owner, CookieEntry) and owner.visible
+    ]
+    by_category: dict[int, list[CookieEntry]] = {}
+    for entry in sorted(entries, key=_entry_order):
+        by_category.setdefault(entry.category_id, []).append(entry)
+    return {
+        "format": CONTENT_FORMAT,
+        "portal": {
+            "name": settings.name,
+            "base_url": settings.base_url,
+            "source_language": settings.source_language,
+            "languages": languages,
+            "contact_email": settings.contact_email,
+            "consent_centre_url": settings.consent_centre_url,
+        },
+        "texts": {text.key: _texts(text.unit, languages) for text in policy_texts},
+        "categories": [
+            {
+                "slug": category.slug,
+                "consent_required_default": category.consent_required_default,
+                "name": _texts(category.name_unit, languages),
+                "explanation": _texts(category.explanation_unit, languages),
+                "entries": [_entry(entry, languages) for entry in by_category.get(category.id, [])],
+            }
+            for category in categories
+        ],
+    }
+
+
+def canonical_json(content: dict[str, Any]) -> str:
+    """One spelling of ``content``: the same data always gives the same characters."""
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def content_hash(content: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+
+
+def entries_of(content: dict[str, Any]) -> dict[int, tuple[dict[str, Any], str]]:
+    """Every entry of a content by id, with its category's slug."""
+    return {
+        entry["id"]: (entry, category["slug"])
+        for category in content["categories"]
+        for entry in category["entries"]
+    }
+
+
+def duration_text(duration: dict[str, Any], language: str | None = None) -> str:
+    """A content's duration in words of ``language`` (default: the interface's)."""
+    return format_duration(
+        DurationKind(duration["kind"]) if duration["kind"] else None,
+        duration["value"],
+        DurationUnit(duration["unit"]) if duration["unit"] else None,
+        language if language and is_known_language(language) else None,
+    )

@@ -1,0 +1,410 @@
+"""What changed between two policy contents, and whether visitors must consent again.
+
+``compare(old, new)`` works on the structures of ``content.build_content()`` (the draft, or a
+version's frozen content), so it compares the draft with the published version as well as
+any two versions. Entries are matched by id, categories by slug, providers by id.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..diffs import Segment, word_diff
+from ..labels import label_of
+from ..models import ConsentBasis, Party
+from .content import duration_text, entries_of
+
+# Values compared as a whole, and texts compared language by language, word by word.
+ENTRY_FIELDS = (
+    "category",
+    "names",
+    "provider",
+    "storage_kind",
+    "party",
+    "domain",
+    "locations",
+    "duration",
+    "consent_basis",
+    "exemption_ground",
+)
+ENTRY_TEXTS = ("function", "purpose")
+CATEGORY_FIELDS = ("position", "consent_required_default")
+CATEGORY_TEXTS = ("name", "explanation")
+PROVIDER_FIELDS = ("name", "website", "privacy_policy_url", "country")
+PROVIDER_TEXTS = ("safeguard",)
+PORTAL_FIELDS = (
+    "name",
+    "base_url",
+    "source_language",
+    "languages",
+    "contact_email",
+    "consent_centre_url",
+)
+
+FIELD_LABELS = {
+    "category": _l("category"),
+    "names": _l("cookie names"),
+    "provider": _l("provider"),
+    "storage_kind": _l("storage"),
+    "party": _l("party"),
+    "domain": _l("domain"),
+    "locations": _l("location"),
+    "duration": _l("duration"),
+    "consent_basis": _l("consent"),
+    "exemption_ground": _l("exemption ground"),
+    "function": _l("function"),
+    "purpose": _l("purpose"),
+    "position": _l("position on the page"),
+    "consent_required_default": _l("consent required by default"),
+    "name": _l("name"),
+    "explanation": _l("explanation"),
+    "website": _l("website"),
+    "privacy_policy_url": _l("privacy policy"),
+    "country": _l("country"),
+    "safeguard": _l("safeguard"),
+    "base_url": _l("portal address"),
+    "source_language": _l("source language"),
+    "languages": _l("languages"),
+    "contact_email": _l("contact e-mail"),
+    "consent_centre_url": _l("consent centre"),
+}
+
+
+def field_label(name: str) -> str:
+    """A field's name for people, in the interface language."""
+    return str(FIELD_LABELS.get(name, name))
+
+
+def entry_label(entry: dict[str, Any]) -> str:
+    """How people recognise an entry: its cookie names."""
+    return ", ".join(name["name"] for name in entry["names"]) or f"#{entry['id']}"
+
+
+def describe_value(name: str, value: Any, language: str | None = None) -> str:
+    """A field's value in words, for showing before and after."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if name == "duration":
+        return duration_text(value, language)
+    if name in ("locations", "languages"):
+        return ", ".join(label_of(item) for item in value)
+    if name == "names":
+        return ", ".join(value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return label_of(value) if isinstance(value, str) else str(value)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """A value compared as a whole."""
+
+    field: str
+    before: Any
+    after: Any
+
+    @property
+    def label(self) -> str:
+        return field_label(self.field)
+
+
+@dataclass(frozen=True)
+class TextChange:
+    """A text that changed in one language, with its word-level difference."""
+
+    field: str
+    language: str
+    before: str
+    after: str
+    segments: tuple[Segment, ...]
+
+    @property
+    def label(self) -> str:
+        return field_label(self.field)
+
+
+@dataclass(frozen=True)
+class Item:
+    """An entry, category or provider: ``key`` is its id (or slug), ``data`` its content."""
+
+    key: int | str
+    label: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    item: Item
+    fields: tuple[FieldChange, ...]
+    texts: tuple[TextChange, ...]
+
+    @property
+    def field_names(self) -> list[str]:
+        """Every field that changed, texts included, once each, in order."""
+        names = [change.field for change in self.fields]
+        return names + list(dict.fromkeys(change.field for change in self.texts))
+
+
+@dataclass
+class PolicyDiff:
+    """``old`` (None before the first publication) turned into ``new``."""
+
+    initial: bool
+    entries_added: list[Item] = field(default_factory=list)
+    entries_removed: list[Item] = field(default_factory=list)
+    entries_changed: list[ItemChange] = field(default_factory=list)
+    categories_added: list[Item] = field(default_factory=list)
+    categories_removed: list[Item] = field(default_factory=list)
+    categories_changed: list[ItemChange] = field(default_factory=list)
+    providers_changed: list[ItemChange] = field(default_factory=list)
+    # Policy texts by key: title, introduction...
+    texts_changed: list[TextChange] = field(default_factory=list)
+    portal_changed: list[FieldChange] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        """How many things changed: each entry, category, provider, text or setting once."""
+        return (
+            len(self.entries_added)
+            + len(self.entries_removed)
+            + len(self.entries_changed)
+            + len(self.categories_added)
+            + len(self.categories_removed)
+            + len(self.categories_changed)
+            + len(self.providers_changed)
+            + len({change.field for change in self.texts_changed})
+            + len(self.portal_changed)
+        )
+
+    @property
+    def is_empty(self) -> bool:
+        return self.size == 0
+
+    def summary(self) -> dict[str, Any]:
+        """The change in a language-neutral, JSON-able form, kept with the version for the
+        history and the public change log. Texts name the languages they changed in."""
+
+        def changed(change: ItemChange, ref: dict[str, Any]) -> dict[str, Any]:
+            fields = [item.field for item in change.fields]
+            return ref | {"fields": fields, "texts": _languages_by_field(change.texts)}
+
+        return {
+            "initial": self.initial,
+            "size": self.size,
+            "entries": {
+                "added": [_entry_ref(item) for item in self.entries_added],
+                "removed": [_entry_ref(item) for item in self.entries_removed],
+                "changed": [
+                    changed(change, _entry_ref(change.item)) for change in self.entries_changed
+                ],
+            },
+            "categories": {
+                "added": [_category_ref(item) for item in self.categories_added],
+                "removed": [_category_ref(item) for item in self.categories_removed],
+                "changed": [
+                    changed(change, _category_ref(change.item))
+                    for change in self.categories_changed
+                ],
+            },
+            "providers": {
+                "changed": [
+                    changed(change, {"id": change.item.key, "name": change.item.label})
+                    for change in self.providers_changed
+                ]
+            },
+            "texts": _languages_by_field(self.texts_changed),
+            "portal": [change.field for change in self.portal_changed],
+        }
+
+
+def _languages_by_field(changes: Iterable[TextChange]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for change in changes:
+        found.setdefault(change.field, []).append(change.language)
+    return found
+
+
+def _entry_ref(item: Item) -> dict[str, Any]:
+    return {"id": item.key, "names": item.data["names"]}
+
+
+def _category_ref(item: Item) -> dict[str, Any]:
+    return {"slug": item.key, "name": item.data["name"]}
+
+
+def _languages(*contents: dict[str, Any] | None) -> list[str]:
+    """Every language of the contents, in order of appearance."""
+    found: dict[str, None] = {}
+    for content in contents:
+        if content is not None:
+            found.update(dict.fromkeys(content["portal"]["languages"]))
+    return list(found)
+
+
+def _text_changes(
+    name: str, before: dict[str, str], after: dict[str, str], languages: list[str]
+) -> list[TextChange]:
+    changes = []
+    for language in languages:
+        old, new = before.get(language, ""), after.get(language, "")
+        if old != new:
+            changes.append(TextChange(name, language, old, new, tuple(word_diff(old, new))))
+    return changes
+
+
+def _changes(
+    old: dict[str, Any],
+    new: dict[str, Any],
+    fields: tuple[str, ...],
+    texts: tuple[str, ...],
+    languages: list[str],
+) -> tuple[tuple[FieldChange, ...], tuple[TextChange, ...]]:
+    field_changes = tuple(
+        FieldChange(name, old.get(name), new.get(name))
+        for name in fields
+        if old.get(name) != new.get(name)
+    )
+    text_changes = tuple(
+        change
+        for name in texts
+        for change in _text_changes(name, old.get(name, {}), new.get(name, {}), languages)
+    )
+    return field_changes, text_changes
+
+
+def _flat_entry(entry: dict[str, Any], category: str) -> dict[str, Any]:
+    """An entry as compared: its category's slug, its names and provider as plain values."""
+    return entry | {
+        "category": category,
+        "names": [name["name"] for name in entry["names"]],
+        "provider": entry["provider"]["name"],
+    }
+
+
+def _flat_label(entry: dict[str, Any]) -> str:
+    return ", ".join(entry["names"]) or f"#{entry['id']}"
+
+
+def _providers(content: dict[str, Any] | None) -> dict[int, dict[str, Any]]:
+    if content is None:
+        return {}
+    return {entry["provider"]["id"]: entry["provider"] for entry, _ in entries_of(content).values()}
+
+
+def _categories(
+    content: dict[str, Any] | None, other: dict[str, Any] | None
+) -> dict[str, dict[str, Any]]:
+    """A content's categories by slug, each with its position among the categories both
+    contents have: adding or removing one does not move the others."""
+    if content is None:
+        return {}
+    shared = {category["slug"] for category in other["categories"]} if other else set()
+    ranked = [category["slug"] for category in content["categories"] if category["slug"] in shared]
+    return {
+        category["slug"]: category
+        | {"position": ranked.index(category["slug"]) if category["slug"] in shared else None}
+        for category in content["categories"]
+    }
+
+
+def _compare_items(
+    old: dict[Any, dict[str, Any]],
+    new: dict[Any, dict[str, Any]],
+    label: Callable[[dict[str, Any]], str],
+    fields: tuple[str, ...],
+    texts: tuple[str, ...],
+    languages: list[str],
+) -> tuple[list[Item], list[Item], list[ItemChange]]:
+    """(added, removed, changed) between two sets of items by key."""
+    added = [Item(key, label(data), data) for key, data in new.items() if key not in old]
+    removed = [Item(key, label(data), data) for key, data in old.items() if key not in new]
+    changed = []
+    for key, data in new.items():
+        if key in old:
+            field_changes, text_changes = _changes(old[key], data, fields, texts, languages)
+            if field_changes or text_changes:
+                changed.append(
+                    ItemChange(Item(key, label(data), data), field_changes, text_changes)
+                )
+    return added, removed, changed
+
+
+def _source_name(category: dict[str, Any], portal: dict[str, Any]) -> str:
+    return category["name"].get(portal["source_language"]) or category["slug"]
+
+
+def compare(old: dict[str, Any] | None, new: dict[str, Any]) -> PolicyDiff:
+    """What changed from ``old`` (None before the first publication) to ``new``."""
+    languages = _languages(old, new)
+    diff = PolicyDiff(initial=old is None)
+    old_entries = {
+        key: _flat_entry(entry, category)
+        for key, (entry, category) in (entries_of(old) if old else {}).items()
+    }
+    new_entries = {
+        key: _flat_entry(entry, category) for key, (entry, category) in entries_of(new).items()
+    }
+    diff.entries_added, diff.entries_removed, diff.entries_changed = _compare_items(
+        old_entries, new_entries, _flat_label, ENTRY_FIELDS, ENTRY_TEXTS, languages
+    )
+    diff.categories_added, diff.categories_removed, diff.categories_changed = _compare_items(
+        _categories(old, new),
+        _categories(new, old),
+        lambda category: _source_name(category, new["portal"]),
+        CATEGORY_FIELDS,
+        CATEGORY_TEXTS,
+        languages,
+    )
+    if old is None:
+        return diff
+    _added, _removed, diff.providers_changed = _compare_items(
+        _providers(old),
+        _providers(new),
+        lambda provider: provider["name"],
+        PROVIDER_FIELDS,
+        PROVIDER_TEXTS,
+        languages,
+    )
+    for key in dict.fromkeys([*old["texts"], *new["texts"]]):
+        diff.texts_changed += _text_changes(
+            key, old["texts"].get(key, {}), new["texts"].get(key, {}), languages
+        )
+    diff.portal_changed = [
+        FieldChange(name, old["portal"].get(name), new["portal"].get(name))
+        for name in PORTAL_FIELDS
+        if old["portal"].get(name) != new["portal"].get(name)
+    ]
+    return diff
+
+
+def needs_renewed_consent(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
+    """Why visitors must be asked for their consent again (DESIGN.md §2), in the interface
+    language; empty when they need not. Before the first publication nobody has consented
+    to anything, so nothing is "renewed"."""
+    if old is None:
+        return []
+    reasons = []
+    old_entries, new_entries = entries_of(old), entries_of(new)
+    for key, (entry, _category) in new_entries.items():
+        if entry["consent_basis"] != ConsentBasis.CONSENT:
+            continue
+        if key not in old_entries:
+            reasons.append(_("“%(names)s” is new and needs consent.", names=entry_label(entry)))
+        elif old_entries[key][0]["consent_basis"] != ConsentBasis.CONSENT:
+            reasons.append(_("“%(names)s” now needs consent.", names=entry_label(entry)))
+
+    def third_parties(entries: dict[int, tuple[dict[str, Any], str]]) -> dict[int, str]:
+        return {
+            entry["provider"]["id"]: entry["provider"]["name"]
+            for entry, _category in entries.values()
+            if entry["party"] == Party.THIRD
+        }
+
+    known = third_parties(old_entries)
+    for provider_id, name in third_parties(new_entries).items():
+        if provider_id not in known:
+            reasons.append(_("%(provider)s is a new third party.", provider=name))
+    return reasons

@@ -1,0 +1,463 @@
+"""Policy content turned into what visitors get: the page, its JSON, the change log.
+
+Everything is rendered once, at publication, and stored with the version; the public
+blueprint serves the stored text as it is, and ``flask policy export`` writes the same bytes.
+So the output depends on its arguments only: never on the request being served, the person
+logged in or their interface language. Each document is rendered with the interface's words
+(column headers, "Last updated") in the document's own language, whatever the current
+request's locale; a language the interface has no catalog for gets the English words.
+Templates are rendered straight from the Jinja environment, without Flask's context
+processors, so no request, session or user can leak into a page.
+"""
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from babel import Locale
+from flask import current_app
+from flask_babel import force_locale, format_date, ngettext
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from ..i18n import is_known_language, language_name
+from ..labels import label_of
+from ..markdown import render_inline_markdown, render_markdown
+from ..models import ConsentBasis, StorageKind
+from ..translation.contexts import POLICY_TEXT_LABELS
+from .content import duration_text
+from .diff import field_label
+
+PAGE_TEMPLATE = "public/policy.html"
+CHANGES_TEMPLATE = "public/changes.html"
+STYLESHEET = "/static/css/policy.css"
+# The public JSON's own format (docs/policy-json.md): bumped on any incompatible change.
+JSON_FORMAT = 1
+
+# The sections shown before the cookie tables; the others (but the title) come after them.
+SECTIONS_BEFORE_TABLES = ("introduction", "what_is_a_cookie")
+UNTITLED_SECTIONS = ("title", "introduction")
+
+
+# --- Addresses (the public blueprint serves these, the export writes them) ---------------
+
+
+def page_path(language: str, number: int | None = None) -> str:
+    """The page of the current version, or of version ``number``."""
+    return f"/{language}/cookies" if number is None else f"/{language}/cookies/v/{number}"
+
+
+def json_path(language: str, number: int | None = None) -> str:
+    return f"{page_path(language, number)}.json"
+
+
+def changes_path(language: str) -> str:
+    return f"/{language}/cookies/changes"
+
+
+# --- Helpers ------------------------------------------------------------------------------
+
+
+@contextmanager
+def _in_language(language: str) -> Iterator[None]:
+    """The interface's words and formats in ``language`` (English if Babel does not know it)."""
+    known = language if is_known_language(language) else current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(known):
+        yield
+
+
+def _render(template: str, **context: Any) -> str:
+    return current_app.jinja_env.get_template(template).render(**context)
+
+
+@dataclass(frozen=True)
+class Localized:
+    """A text in the page's language; ``lang`` is set when it had to fall back to the
+    source language (a draft seen in preview), so the page can say so."""
+
+    text: str
+    lang: str | None = None
+
+    @property
+    def html(self) -> Markup:
+        return render_markdown(self.text)
+
+    @property
+    def inline_html(self) -> Markup:
+        return render_inline_markdown(self.text)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _pick(texts: dict[str, str], language: str, source: str) -> Localized:
+    text = texts.get(language, "")
+    if text.strip() or language == source:
+        return Localized(text)
+    return Localized(texts.get(source, ""), source)
+
+
+def _direction(language: str) -> str:
+    if is_known_language(language) and Locale.parse(language).character_order == "right-to-left":
+        return "rtl"
+    return "ltr"
+
+
+def _date(moment: datetime | None) -> str:
+    return format_date(moment, "long") if moment is not None else ""
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _country(code: str | None, language: str) -> str:
+    if not code:
+        return ""
+    if is_known_language(language):
+        return Locale.parse(language).territories.get(code.upper(), code)
+    return code
+
+
+def _languages(
+    portal: dict[str, Any], language: str, path: Callable[[str], str]
+) -> list[dict[str, Any]]:
+    """The language switcher and the ``hreflang`` alternates: each language named in itself."""
+    return [
+        {
+            "code": code,
+            "name": language_name(code, code if is_known_language(code) else language),
+            "href": path(code),
+            "current": code == language,
+        }
+        for code in portal["languages"]
+    ]
+
+
+def _title(content: dict[str, Any], language: str) -> str:
+    title = _pick(content["texts"].get("title", {}), language, content["portal"]["source_language"])
+    return title.text.strip() or _("Cookie policy")
+
+
+def _document(content: dict[str, Any], language: str, path: Callable[[str], str]) -> dict[str, Any]:
+    """What both public documents show around their body: title, portal, languages."""
+    portal = content["portal"]
+    return {
+        "language": language,
+        "direction": _direction(language),
+        "portal": portal,
+        "title": _title(content, language),
+        "languages": _languages(portal, language, path),
+        "default_href": path(portal["source_language"]),
+        "stylesheet": STYLESHEET,
+        "policy_href": page_path(language),
+        "changes_href": changes_path(language),
+    }
+
+
+# --- The page -----------------------------------------------------------------------------
+
+
+def _sections(content: dict[str, Any], language: str) -> tuple[list[dict], list[dict]]:
+    source = content["portal"]["source_language"]
+    before, after = [], []
+    for key, texts in content["texts"].items():
+        if key == "title":
+            continue
+        text = _pick(texts, language, source)
+        if not text.text.strip():
+            continue
+        heading = POLICY_TEXT_LABELS.get(key) if key not in UNTITLED_SECTIONS else None
+        section = {"key": key, "heading": str(heading) if heading else None, "text": text}
+        (before if key in SECTIONS_BEFORE_TABLES else after).append(section)
+    return before, after
+
+
+def _row(entry: dict[str, Any], language: str, source: str) -> dict[str, Any]:
+    provider = entry["provider"]
+    storage = entry["storage_kind"]
+    consent_required = entry["consent_basis"] == ConsentBasis.CONSENT
+    return {
+        "id": entry["id"],
+        "names": entry["names"],
+        "storage": label_of(storage) if storage != StorageKind.HTTP_COOKIE else "",
+        "domain": entry["domain"],
+        "party": label_of(entry["party"]),
+        "provider": {
+            "name": provider["name"],
+            "website": provider["website"],
+            "privacy_policy_url": provider["privacy_policy_url"],
+            "country": _country(provider["country"], language),
+            "safeguard": _pick(provider["safeguard"], language, source),
+        },
+        "function": _pick(entry["function"], language, source),
+        "locations": [label_of(location) for location in entry["locations"]],
+        "purpose": _pick(entry["purpose"], language, source),
+        "duration": duration_text(entry["duration"], language),
+        "consent_required": consent_required,
+        "consent": label_of(entry["consent_basis"]),
+        "exemption": "" if consent_required else label_of(entry["exemption_ground"]),
+    }
+
+
+def _categories(content: dict[str, Any], language: str) -> list[dict[str, Any]]:
+    source = content["portal"]["source_language"]
+    return [
+        {
+            "slug": category["slug"],
+            "name": _pick(category["name"], language, source),
+            "explanation": _pick(category["explanation"], language, source),
+            "consent_required_default": category["consent_required_default"],
+            "rows": [_row(entry, language, source) for entry in category["entries"]],
+        }
+        for category in content["categories"]
+    ]
+
+
+def render_page(
+    content: dict[str, Any],
+    language: str,
+    *,
+    number: int | None,
+    published_at: datetime | None,
+    preview: bool = False,
+) -> str:
+    """The policy page in ``language``; ``preview`` adds the "not published" banner.
+
+    A draft has no number nor date yet: pass None for both.
+    """
+    with _in_language(language):
+        before, after = _sections(content, language)
+        return _render(
+            PAGE_TEMPLATE,
+            **_document(content, language, page_path),
+            preview=preview,
+            number=number,
+            published_on=_date(published_at),
+            published_at=_iso(published_at) if published_at else "",
+            json_href=json_path(language, number) if number else "",
+            sections_before=before,
+            sections_after=after,
+            categories=_categories(content, language),
+        )
+
+
+# --- The JSON -----------------------------------------------------------------------------
+
+
+def _json_entry(entry: dict[str, Any], language: str, source: str) -> dict[str, Any]:
+    provider = entry["provider"]
+    duration = entry["duration"]
+    return {
+        "id": entry["id"],
+        "names": [name["name"] for name in entry["names"]],
+        "provider": {
+            "name": provider["name"],
+            "website": provider["website"],
+            "privacy_policy_url": provider["privacy_policy_url"],
+            "country": provider["country"],
+            "safeguard": _pick(provider["safeguard"], language, source).text,
+        },
+        "function": _pick(entry["function"], language, source).text,
+        "purpose": _pick(entry["purpose"], language, source).text,
+        "duration": duration | {"text": duration_text(duration, language)},
+        "party": entry["party"],
+        "domain": entry["domain"],
+        "storage": entry["storage_kind"],
+        "locations": list(entry["locations"]),
+        "consent": {
+            "required": entry["consent_basis"] == ConsentBasis.CONSENT,
+            "exemption": entry["exemption_ground"],
+        },
+    }
+
+
+def render_json(
+    content: dict[str, Any],
+    language: str,
+    *,
+    number: int,
+    published_at: datetime,
+    consent_revision: int,
+    requires_renewed_consent: bool = False,
+) -> str:
+    """The version as data for consent banners, in the shape of docs/policy-json.md.
+
+    Keys keep a fixed order and non-ASCII stays as is, so the same version always gives
+    the same bytes.
+    """
+    portal = content["portal"]
+    source = portal["source_language"]
+    with _in_language(language):
+        data = {
+            "format": JSON_FORMAT,
+            "version": number,
+            "published_at": _iso(published_at),
+            "language": language,
+            "consent_revision": consent_revision,
+            "requires_renewed_consent": requires_renewed_consent,
+            "title": _title(content, language),
+            "urls": {
+                "page": page_path(language, number),
+                "current": page_path(language),
+                "changes": changes_path(language),
+            },
+            "portal": {
+                "name": portal["name"],
+                "base_url": portal["base_url"],
+                "languages": list(portal["languages"]),
+                "contact_email": portal["contact_email"],
+                "consent_centre_url": portal["consent_centre_url"],
+            },
+            "categories": [
+                {
+                    "slug": category["slug"],
+                    "name": _pick(category["name"], language, source).text,
+                    "explanation": _pick(category["explanation"], language, source).text,
+                    "consent_required": category["consent_required_default"],
+                    "entries": [
+                        _json_entry(entry, language, source) for entry in category["entries"]
+                    ],
+                }
+                for category in content["categories"]
+            ],
+        }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+# --- The change log -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VersionRecord:
+    """What the change log shows of a version."""
+
+    number: int
+    published_at: datetime
+    note: str
+    summary: dict[str, Any]
+    requires_renewed_consent: bool
+    rolled_back_from: int | None = None
+
+
+def _names(refs: Sequence[dict[str, Any]]) -> list[str]:
+    return [name for ref in refs for name in ref["names"]]
+
+
+def _fields(change: dict[str, Any], language: str) -> list[str]:
+    """The fields a change touched that a reader of ``language`` can see changed."""
+    texts = [name for name, languages in change["texts"].items() if language in languages]
+    return [field_label(name) for name in [*change["fields"], *texts]]
+
+
+def _changed_lines(
+    changes: Sequence[dict[str, Any]], language: str, what: Callable[[dict[str, Any], str], str]
+) -> list[str]:
+    lines = []
+    for change in changes:
+        fields = _fields(change, language)
+        if fields:
+            lines.append(what(change, ", ".join(fields)))
+    return lines
+
+
+def describe_changes(summary: dict[str, Any], language: str, source: str) -> list[str]:
+    """A version's change summary in sentences of ``language`` (the current locale's words)."""
+    if not summary:
+        return []
+    if summary.get("initial"):
+        return [_("First publication of the policy.")]
+
+    def category_name(ref: dict[str, Any]) -> str:
+        return _pick(ref["name"], language, source).text or ref["slug"]
+
+    lines = []
+    entries, categories = summary["entries"], summary["categories"]
+    # Counted by cookie name: one entry may declare several.
+    added, removed = _names(entries["added"]), _names(entries["removed"])
+    if added:
+        lines.append(
+            ngettext(
+                "Cookie added: %(names)s.",
+                "Cookies added: %(names)s.",
+                len(added),
+                names=", ".join(added),
+            )
+        )
+    if removed:
+        lines.append(
+            ngettext(
+                "Cookie removed: %(names)s.",
+                "Cookies removed: %(names)s.",
+                len(removed),
+                names=", ".join(removed),
+            )
+        )
+    lines += _changed_lines(
+        entries["changed"],
+        language,
+        lambda change, fields: _(
+            "%(names)s: %(fields)s changed.", names=", ".join(change["names"]), fields=fields
+        ),
+    )
+    for ref in categories["added"]:
+        lines.append(_("New category: %(name)s.", name=category_name(ref)))
+    for ref in categories["removed"]:
+        lines.append(_("Category removed: %(name)s.", name=category_name(ref)))
+    lines += _changed_lines(
+        categories["changed"],
+        language,
+        lambda change, fields: _(
+            "Category %(name)s: %(fields)s changed.", name=category_name(change), fields=fields
+        ),
+    )
+    lines += _changed_lines(
+        summary["providers"]["changed"],
+        language,
+        lambda change, fields: _(
+            "Provider %(name)s: %(fields)s changed.", name=change["name"], fields=fields
+        ),
+    )
+    sections = [
+        str(POLICY_TEXT_LABELS.get(key, key))
+        for key, languages in summary["texts"].items()
+        if language in languages
+    ]
+    if sections:
+        lines.append(_("Texts changed: %(sections)s.", sections=", ".join(sections)))
+    if summary["portal"]:
+        fields = ", ".join(field_label(name) for name in summary["portal"])
+        lines.append(_("Portal details changed: %(fields)s.", fields=fields))
+    if not lines:
+        lines.append(_("Only the wording in other languages changed."))
+    return lines
+
+
+def render_changes(
+    content: dict[str, Any], language: str, versions: Sequence[VersionRecord]
+) -> str:
+    """The public change log in ``language``: every version, newest first, with what changed.
+
+    ``content`` (the newest version's) gives the portal, the title and the languages.
+    """
+    source = content["portal"]["source_language"]
+    with _in_language(language):
+        items = [
+            {
+                "number": version.number,
+                "href": page_path(language, version.number),
+                "published_on": _date(version.published_at),
+                "published_at": _iso(version.published_at),
+                "note": version.note,
+                "rolled_back_from": version.rolled_back_from,
+                "requires_renewed_consent": version.requires_renewed_consent,
+                "changes": describe_changes(version.summary, language, source),
+            }
+            for version in sorted(versions, key=lambda version: -version.number)
+        ]
+        return _render(
+            CHANGES_TEMPLATE, **_document(content, language, changes_path), versions=items
+        )

@@ -1,0 +1,151 @@
+"""Publishing: preview the draft, check it, publish it, and look after published versions.
+
+Everyone logged in may look; publishing and rolling back need an editor role.
+"""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import checks
+from ..access import EDITOR_ROLES, require_login, role_required
+from ..models import PolicyVersion, User
+from ..portal import get_settings
+from ..service_errors import ServiceError
+from . import services
+from .content import build_content
+from .diff import compare, describe_value, needs_renewed_consent
+from .forms import PublishForm, RollbackForm
+
+bp = Blueprint("publishing", __name__, url_prefix="/admin/publishing")
+bp.before_request(require_login)
+editors_only = role_required(*EDITOR_ROLES)
+
+MAX_NUMBER = 2**31 - 1
+
+
+def _actor() -> User:
+    return current_user._get_current_object()
+
+
+def _version(number: int) -> PolicyVersion:
+    version = services.get_version(number) if 0 < number <= MAX_NUMBER else None
+    if version is None:
+        abort(404)
+    return version
+
+
+def fix_link(line: services.GateLine, source_language: str) -> str | None:
+    """Where to fix a problem: the translation editor, or the inventory page it is about."""
+    problem, context = line.problem, line.context
+    if context is not None and problem.language and problem.language != source_language:
+        return url_for("translation.edit", unit_id=context.unit.id, language=problem.language)
+    if problem.entry_id:
+        return url_for("inventory.update", entry_id=problem.entry_id) + "#problems"
+    if context is not None and context.edit_endpoint:
+        endpoint, values = context.edit_endpoint
+        return url_for(endpoint, **values)
+    return None
+
+
+def _index_page(form: PublishForm, status_code: int = 200):
+    settings = get_settings()
+    current = services.current_version()
+    draft = build_content()
+    problems = services.gate_report()
+    lines = services.describe(problems)
+    return render_template(
+        "publishing/index.html",
+        form=form,
+        current=current,
+        lines=[(line, fix_link(line, settings.source_language)) for line in lines],
+        blocking=checks.errors(problems),
+        problems=problems,
+        diff=compare(current.content if current else None, draft),
+        renewal_reasons=needs_renewed_consent(current.content if current else None, draft),
+        languages=settings.enabled_languages,
+        describe_value=describe_value,
+    ), status_code
+
+
+@bp.get("/")
+def index():
+    return _index_page(PublishForm())
+
+
+@bp.get("/preview/<language>")
+def preview(language: str):
+    if language not in get_settings().enabled_languages:
+        abort(404)
+    return services.preview_page(language)
+
+
+@bp.post("/publish")
+@editors_only
+def publish():
+    form = PublishForm()
+    if form.validate_on_submit():
+        try:
+            version = services.publish_policy(
+                note=form.note.data,
+                actor=_actor(),
+                renewal_override=form.renewal_override(),
+                override_reason=form.override_reason.data or None,
+            )
+        except ServiceError as error:
+            flash(error.message, "error")
+            return _index_page(form, 422)
+        flash(_("Version %(number)s is published.", number=version.number), "success")
+        return redirect(url_for("publishing.history"))
+    return _index_page(form, 422)
+
+
+@bp.get("/history")
+def history():
+    return render_template(
+        "publishing/history.html",
+        versions=services.list_versions(),
+        languages=get_settings().enabled_languages,
+        rollback_form=RollbackForm(),
+    )
+
+
+@bp.get("/compare")
+def compare_versions():
+    numbers = [request.args.get(name, "") for name in ("from", "to")]
+    if not all(number.isdigit() for number in numbers):
+        flash(_("Choose two versions to compare."), "error")
+        return redirect(url_for("publishing.history"))
+    older, newer = (_version(int(number)) for number in numbers)
+    return render_template(
+        "publishing/compare.html",
+        older=older,
+        newer=newer,
+        diff=services.compare_versions(older, newer),
+        languages=get_settings().enabled_languages,
+        describe_value=describe_value,
+    )
+
+
+@bp.post("/versions/<int:number>/rollback")
+@editors_only
+def rollback(number: int):
+    version = _version(number)
+    form = RollbackForm()
+    if not form.validate_on_submit():
+        flash(_("Say why you restore this version."), "error")
+        return redirect(url_for("publishing.history"))
+    try:
+        restored = services.rollback_to(version, note=form.note.data, actor=_actor())
+    except ServiceError as error:
+        flash(error.message, "error")
+        return redirect(url_for("publishing.history"))
+    flash(
+        _(
+            "The content of version %(old)s is published again as version %(new)s.",
+            old=version.number,
+            new=restored.number,
+        ),
+        "success",
+    )
+    return redirect(url_for("publishing.history"))
