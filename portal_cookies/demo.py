@@ -5,8 +5,8 @@ of them. Loading twice changes nothing: each piece is looked up by its natural k
 """
 
 import secrets
-from datetime import date
 from dataclasses import dataclass
+from datetime import date
 
 from .auth import services as auth_services
 from .extensions import db
