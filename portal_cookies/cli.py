@@ -157,7 +157,11 @@ def check_policy() -> None:
         state = " (dismissed)" if line.problem.dismissed else ""
         click.echo(f"{line.problem.severity.value}{state}\t{line.problem.check}\t{line.text}")
     errors = sum(line.problem.is_error for line in lines)
-    click.echo(f"{errors} errors, {len(lines) - errors} warnings.")
+    warnings = len(lines) - errors
+    click.echo(
+        f"{errors} error{'' if errors == 1 else 's'}, "
+        f"{warnings} warning{'' if warnings == 1 else 's'}."
+    )
     if errors:
         sys.exit(1)
 

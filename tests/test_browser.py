@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from conftest import PASSWORD
 from playwright.sync_api import Page, expect, sync_playwright
 
+from portal_cookies.demo import load_demo_portal
 from portal_cookies.extensions import db
 from portal_cookies.models import CookieEntry, CookieName, DurationUnit, PortalSettings, Role
 from portal_cookies.texts import save_text, set_source_text
@@ -164,3 +165,79 @@ def test_a_translator_empties_the_outdated_queue_with_the_keyboard(
         "Keeps the session open for two weeks.",
         "Protects forms and the API.",
     ]
+
+
+def log_in_through_the_form(page: Page, user) -> None:
+    page.goto("/login")
+    page.fill("#email", user.email)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+
+
+def test_a_change_goes_from_the_inventory_to_visitors(
+    live_server, csrf_enabled, make_user, tmp_path
+):
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
+    load_demo_portal()  # publishes version 1
+    operator, translator = make_user(Role.OPERATOR), make_user(Role.TRANSLATOR)
+    sessionid = db.session.scalar(
+        sa.select(CookieEntry).join(CookieName).where(CookieName.name == "sessionid")
+    )
+    new_french = "Garder l'utilisateur connecté pendant deux semaines au plus."
+    new_english = "Keeps the user logged in for two weeks at most."
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        people = [browser.new_context(base_url=live_server, locale="en-GB") for _ in range(3)]
+        operator_page, translator_page, visitor_page = (person.new_page() for person in people)
+        for person in people:
+            person.set_default_timeout(5_000)
+        try:
+            with screenshot_on_failure(operator_page, tmp_path):
+                log_in_through_the_form(operator_page, operator)
+                operator_page.goto(f"/admin/inventory/entries/{sessionid.id}")
+                operator_page.fill("#purpose", new_french)
+                operator_page.get_by_role("button", name="Save").click()
+                expect(operator_page.locator(".flash--success")).to_contain_text("sessionid")
+
+            with screenshot_on_failure(translator_page, tmp_path):
+                log_in_through_the_form(translator_page, translator)
+                translator_page.goto("/admin/translation/?language=en&filter=outdated")
+                translator_page.locator("table.queue a").first.click()
+                changed = translator_page.locator(".outdated ins", has_text="semaines")
+                expect(changed).to_be_visible()
+                translator_page.fill("#text", new_english)
+                translator_page.keyboard.press("Control+Enter")
+                expect(translator_page.locator(".flashes")).to_contain_text("Translation saved.")
+
+            with screenshot_on_failure(operator_page, tmp_path):
+                operator_page.goto("/admin/publishing/")
+                expect(operator_page.locator("main")).to_contain_text("the draft can be published")
+                operator_page.get_by_role("link", name="English").click()
+                expect(operator_page.locator("body")).to_contain_text(new_english)
+                expect(operator_page.locator("body")).to_contain_text("Preview")
+                operator_page.go_back()
+                operator_page.fill("#note", "Session cookie: duration stated in the purpose.")
+                operator_page.get_by_role("button", name="Publish", exact=True).click()
+                expect(operator_page.locator(".flash--success")).to_contain_text(
+                    "Version 2 is published."
+                )
+
+            with screenshot_on_failure(visitor_page, tmp_path):
+                visitor_page.goto("/en/cookies")
+                expect(visitor_page.locator("main")).to_contain_text(new_english)
+                expect(visitor_page.locator("body")).to_contain_text("Version 2")
+                visitor_page.goto("/fr/cookies")
+                expect(visitor_page.locator("main")).to_contain_text(new_french)
+                visitor_page.goto("/en/cookies/changes")
+                expect(visitor_page.locator("#v2")).to_contain_text(
+                    "Session cookie: duration stated in the purpose."
+                )
+                expect(visitor_page.locator("#v2")).to_contain_text("sessionid")
+                visitor_page.goto("/fr/cookies/v/1")
+                expect(visitor_page.locator("main")).not_to_contain_text(new_french)
+                assert people[2].cookies() == [], "a visitor was given a cookie"
+        finally:
+            browser.close()
