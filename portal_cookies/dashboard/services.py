@@ -5,8 +5,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import Category, CookieEntry, Provider
+from ..models import Category, CookieEntry, PolicyVersion, Provider
 from ..portal import get_settings
+from ..publishing import services as publishing
 from ..texts import units_needing_translation
 
 
@@ -24,6 +25,9 @@ class Overview:
     providers: int
     entries_missing_translation: int
     per_category: list[CategoryCount]
+    published: PolicyVersion | None
+    # How many things the draft changes since the published version (all of it before one).
+    unpublished_changes: int
 
 
 def entries_with_translation_problem() -> sa.Select[tuple[int]]:
@@ -57,4 +61,6 @@ def summarize_inventory() -> Overview:
         per_category=[
             CategoryCount(cat, active, hidden) for cat, active, hidden in per_category_rows
         ],
+        published=publishing.current_version(),
+        unpublished_changes=publishing.draft_diff().size,
     )
