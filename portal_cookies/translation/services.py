@@ -246,19 +246,9 @@ def confirm_still_correct(
     current = unit.current_version(language)
     if current is None or status_of(unit, language) != TextStatus.OUTDATED:
         raise ServiceError(_("Only an outdated translation can be confirmed as still correct."))
-    version = save_text(
-        unit,
-        language,
-        current.text,
-        actor,
-        base_version_id=base_version_id,
-        state=current.state,
-        origin=current.origin,
-        note="confirmed still correct",
+    return _restamp(
+        unit, current, base_version_id, actor, current.state, "confirm", "confirmed still correct"
     )
-    _audit(actor, "confirm", unit, language, current, version)
-    db.session.commit()
-    return version
 
 
 def approve_translation(
@@ -278,17 +268,32 @@ def approve_translation(
         raise ServiceError(_("You cannot approve your own translation; ask another reviewer."))
     if checks.errors(checks.check_translation(unit, language)):
         raise ServiceError(_("Fix the errors of this translation before approving it."))
+    return _restamp(
+        unit, current, base_version_id, actor, TextState.APPROVED, "approve", "approved"
+    )
+
+
+def _restamp(
+    unit: TextUnit,
+    current: TextVersion,
+    base_version_id: int,
+    actor: User,
+    state: TextState,
+    action: str,
+    note: str,
+) -> TextVersion:
+    """The current text again, unedited, as a new version with a new state or source stamp."""
     version = save_text(
         unit,
-        language,
+        current.language,
         current.text,
         actor,
         base_version_id=base_version_id,
-        state=TextState.APPROVED,
+        state=state,
         origin=current.origin,
-        note="approved",
+        note=note,
     )
-    _audit(actor, "approve", unit, language, current, version)
+    _audit(actor, action, unit, current.language, current, version)
     db.session.commit()
     return version
 
