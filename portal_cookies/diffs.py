@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
 
-# Words, runs of white space and single punctuation marks: a change of one word or one comma
-# shows as just that.
-_TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+# Words and single punctuation marks, each with the white space before it: a change of one word
+# or one comma shows as just that, and a rewritten phrase as one run, not word by word.
+_TOKEN = re.compile(r"\s*\w+|\s*[^\w\s]|\s+", re.UNICODE)
 
 
 @dataclass(frozen=True)

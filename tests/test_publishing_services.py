@@ -445,8 +445,8 @@ def test_compare_shows_text_changes_per_language_word_by_word(draft):
     (purpose,) = entry.texts
     assert (purpose.field, purpose.language) == ("purpose", "en")
     assert [(s.op, s.text) for s in purpose.segments if s.op != "equal"] == [
-        ("delete", "user"),
-        ("insert", "visitor"),
+        ("delete", " user"),
+        ("insert", " visitor"),
     ]
     (category,) = diff.categories_changed
     assert [(t.field, t.language) for t in category.texts] == [
