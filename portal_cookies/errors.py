@@ -1,7 +1,8 @@
 """Error pages in the interface language; a failed request leaves no half-written data."""
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -11,8 +12,11 @@ from .visitors import is_public_request
 
 
 def _page(code: int, title: str, message: str):
-    if is_public_request():
-        # A visitor's page, without the interface's chrome and its CSRF token: no cookie.
+    # A visitor's page, without the interface's chrome and its CSRF token: no cookie. An address
+    # that matches nothing is most often a visitor's typo ("/fr/cookie"), so it gets one too
+    # unless someone is logged in.
+    unmatched = request.url_rule is None and not current_user.is_authenticated
+    if is_public_request() or unmatched:
         return error_page(code, title, message)
     return render_template("errors/error.html", code=code, title=title, message=message), code
 

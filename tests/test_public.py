@@ -479,3 +479,11 @@ def test_a_session_written_on_a_public_address_is_never_sent(app, path, saved):
         response = app.process_response(app.response_class("page"))
 
     assert ("Set-Cookie" in response.headers) is saved
+
+
+@pytest.mark.parametrize("path", ["/fr/cookie", "/fr/cookies/", "/nowhere"])
+def test_a_mistyped_address_answers_404_without_a_cookie(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert "Set-Cookie" not in response.headers
