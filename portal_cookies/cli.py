@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 from .auth import services as auth_services
 from .config import PROJECT_ROOT, TRANSLATIONS_PATH
 from .models import Role
+from .portal import get_settings, update_portal
 from .publishing import services as publishing
 from .service_errors import ServiceError
 from .translation import exchange
@@ -268,6 +269,43 @@ def init(language: str) -> None:
     )
 
 
+portal_cli = AppGroup("portal", help="The portal's own settings.")
+
+
+@portal_cli.command("show")
+def show_portal() -> None:
+    """Print the portal's settings."""
+    settings = get_settings()
+    click.echo(f"name\t{settings.name}")
+    click.echo(f"base_url\t{settings.base_url}")
+    click.echo(f"source_language\t{settings.source_language}")
+    click.echo(f"languages\t{','.join(settings.enabled_languages)}")
+    click.echo(f"contact_email\t{settings.contact_email or ''}")
+    click.echo(f"consent_centre_url\t{settings.consent_centre_url or ''}")
+
+
+@portal_cli.command("set")
+@click.option("--name", help="The portal's name, as the policy page shows it.")
+@click.option("--base-url", help="The portal's public address.")
+@click.option("--languages", help="Enabled languages, comma-separated (fr,en,de).")
+@click.option("--contact-email", help="Contact or DPO e-mail; empty to remove.")
+@click.option("--consent-centre-url", help="The consent-management centre; empty to remove.")
+def set_portal(name, base_url, languages, contact_email, consent_centre_url) -> None:
+    """Change the portal's settings; options left out stay as they are."""
+    try:
+        update_portal(
+            actor=None,
+            name=name,
+            base_url=base_url,
+            languages=languages.split(",") if languages is not None else None,
+            contact_email=contact_email,
+            consent_centre_url=consent_centre_url,
+        )
+    except ServiceError as error:
+        _fail(error)
+    show_portal.callback()
+
+
 def register(app: Flask) -> None:
-    for group in (users_cli, demo_cli, texts_cli, policy_cli, translate_cli):
+    for group in (users_cli, demo_cli, texts_cli, policy_cli, portal_cli, translate_cli):
         app.cli.add_command(group)
