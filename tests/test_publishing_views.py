@@ -37,17 +37,7 @@ def test_an_outdated_translation_blocks_publishing_and_says_which(client):
 
 
 def test_once_fixed_the_draft_is_published_and_the_old_version_stays(client):
-    load_demo_portal()
-    change_the_french_purpose()
-    unit = sessionid_purpose()
-    save_text(
-        unit,
-        "en",
-        "Keeps the session two weeks at most.",
-        None,
-        base_version_id=unit.current_version("en").id,
-    )
-    db.session.commit()
+    prepare_a_second_version()
     log_in(client, Role.OPERATOR)
 
     response = client.post(
@@ -84,18 +74,18 @@ def test_the_draft_shows_its_word_level_change(client):
     assert "<ins>, deux semaines</ins>" in page.text
 
 
-def publish_twice():
+def prepare_a_second_version():
+    """The demo, published, with the sessionid purpose changed in French and in English."""
     load_demo_portal()
-    unit = sessionid_purpose()
     change_the_french_purpose()
-    save_text(
-        unit,
-        "en",
-        "Keeps the session two weeks at most.",
-        None,
-        base_version_id=unit.current_version("en").id,
-    )
+    unit = sessionid_purpose()
+    english = unit.current_version("en")
+    save_text(unit, "en", "Keeps the session two weeks at most.", None, base_version_id=english.id)
     db.session.commit()
+
+
+def publish_twice():
+    prepare_a_second_version()
     services.publish_policy(note="Second", actor=None)
 
 
