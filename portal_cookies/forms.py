@@ -5,9 +5,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField
+from wtforms import HiddenField, SelectField, SelectMultipleField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice, enum_coerce
-from wtforms.validators import StopValidation
+from wtforms.validators import DataRequired, Length, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .labels import choices_for
@@ -127,3 +127,16 @@ def enum_field(
         choices=lambda: options(choices_for(enum_class), empty),
         **kwargs,
     )
+
+
+# A check's warning set aside, in the translation view or the inventory.
+class DismissForm(BaseForm):
+    check = HiddenField(validators=[DataRequired()])
+    reason = TextAreaField(
+        _l("Why this warning does not apply"),
+        validators=[
+            DataRequired(message=_l("Say why the warning does not apply.")),
+            Length(max=1000),
+        ],
+    )
+    submit = SubmitField(_l("Dismiss"))

@@ -60,6 +60,7 @@ ACCESS = {
     "inventory.create": {"GET": editors(200), "POST": editors(200)},
     "inventory.archive": {"POST": editors(302)},
     "inventory.restore": {"POST": editors(302)},
+    "inventory.dismiss_warning": {"POST": editors(302)},
     # Deleting an archived entry for good asks first.
     "inventory.delete": {"GET": editors(200), "POST": editors(302)},
     "inventory.create_category": {"GET": editors(200), "POST": editors(200)},

@@ -4,7 +4,7 @@ warnings can be dismissed with a reason until what they checked changes."""
 from datetime import date, timedelta
 
 import pytest
-from conftest import count_queries, count_rows
+from conftest import count_queries, count_rows, log_in
 
 from portal_cookies import checks
 from portal_cookies.checks import Check, Severity
@@ -593,3 +593,32 @@ def test_the_policy_check_takes_the_same_number_of_queries_whatever_the_inventor
     db.session.expire_all()
 
     assert queries() == few
+
+
+def test_an_operator_dismisses_an_entry_warning_from_the_inventory(client, make_cookie):
+    entry = make_cookie(last_reviewed_on=None)
+    log_in(client, "operator")
+
+    client.post(
+        f"/admin/inventory/entries/{entry.id}/dismiss",
+        data={"check": "entry.not_reviewed", "reason": "Reviewed with the supplier by phone."},
+    )
+    page = client.get(f"/admin/inventory/entries/{entry.id}")
+
+    assert "Dismissed: Reviewed with the supplier by phone." in page.text
+    not_reviewed = [p for p in checks.check_entry(entry) if p.check == "entry.not_reviewed"]
+    assert not_reviewed and not_reviewed[0].dismissed
+
+
+def test_an_entry_warning_is_not_dismissed_without_a_reason(client, make_cookie):
+    entry = make_cookie(last_reviewed_on=None)
+    log_in(client, "operator")
+
+    response = client.post(
+        f"/admin/inventory/entries/{entry.id}/dismiss",
+        data={"check": "entry.not_reviewed", "reason": " "},
+        follow_redirects=True,
+    )
+
+    assert "Say why the warning does not apply." in response.text
+    assert not any(p.dismissed for p in checks.check_entry(entry))

@@ -23,7 +23,7 @@ from flask_sqlalchemy.pagination import Pagination
 from .. import checks
 from ..access import EDITOR_ROLES, require_login, role_required
 from ..extensions import db
-from ..forms import BaseForm, ConfirmForm
+from ..forms import BaseForm, ConfirmForm, DismissForm
 from ..models import Category, CookieEntry, Provider, User
 from ..portal import get_settings
 from ..service_errors import ServiceError
@@ -179,6 +179,31 @@ def archive(entry_id: int):
     if _done(lambda: services.archive_entry(entry, actor=_actor())):
         flash(_("Entry “%(name)s” archived.", name=entry.label), "success")
     return redirect(url_for(".update", entry_id=entry_id))
+
+
+@bp.post("/entries/<int:entry_id>/dismiss")
+@editors_only
+def dismiss_warning(entry_id: int):
+    """Set aside one of the entry's own warnings, with a reason; its texts' are the translation
+    view's."""
+    entry = _get(CookieEntry, entry_id)
+    form = DismissForm()
+    if not form.validate_on_submit():
+        flash(_("Say why the warning does not apply."), "error")
+        return redirect(url_for(".update", entry_id=entry_id) + "#problems")
+    problem = next(
+        (
+            found
+            for found in checks.check_entry(entry)
+            if found.unit_id is None and found.check == form.check.data
+        ),
+        None,
+    )
+    if problem is None:
+        flash(_("This warning no longer applies."), "info")
+    elif _done(lambda: checks.dismiss_warning(problem, reason=form.reason.data, actor=_actor())):
+        flash(_("Warning dismissed."), "success")
+    return redirect(url_for(".update", entry_id=entry_id) + "#problems")
 
 
 @bp.post("/entries/<int:entry_id>/restore")

@@ -105,16 +105,6 @@ class VersionActionForm(BaseForm):
     base_version_id = HiddenField(validators=[DataRequired()])
 
 
-class DismissForm(BaseForm):
-    check = HiddenField(validators=[DataRequired()])
-    reason = TextAreaField(
-        _l("Why this warning does not apply"),
-        validators=[DataRequired(message=_l("Say why the warning does not apply.")),
-                    Length(max=1000)],
-    )
-    submit = SubmitField(_l("Dismiss"))
-
-
 class ReviewSettingForm(BaseForm):
     review_required = BooleanField(_l("Review required: only approved translations are ready"))
     submit = SubmitField(_l("Save"))

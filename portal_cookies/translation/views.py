@@ -19,6 +19,7 @@ from .. import checks
 from ..access import require_login, role_required
 from ..diffs import word_diff
 from ..extensions import db
+from ..forms import DismissForm
 from ..models import Role, TextUnit, TextVersion, User
 from ..portal import get_settings
 from ..service_errors import ServiceError
@@ -26,7 +27,6 @@ from ..texts import TextConflict, TextStatus, status_of
 from . import exchange, services
 from .contexts import context_of, text_contexts
 from .forms import (
-    DismissForm,
     ExportForm,
     ImportForm,
     QueueForm,
