@@ -64,6 +64,7 @@ class Check(enum.StrEnum):
 
     TEXT_MISSING = "text.missing"
     TEXT_OUTDATED = "text.outdated"
+    TEXT_DRAFT = "text.draft"
     NAMES_DIFFER = "text.names_differ"
     NUMBERS_DIFFER = "text.numbers_differ"
     LINKS_DIFFER = "text.links_differ"
@@ -367,11 +368,21 @@ def _translation_problems(
     if not text.strip():
         add(Check.TEXT_MISSING, _("The %(language)s translation is missing.", language=name))
         return found
-    if saved and texts.status_of(unit, language) == texts.TextStatus.OUTDATED:
+    status = texts.status_of(unit, language) if saved else None
+    if status == texts.TextStatus.OUTDATED:
         add(
             Check.TEXT_OUTDATED,
             _(
                 "The %(language)s translation is outdated: the source text changed since.",
+                language=name,
+            ),
+        )
+    elif status == texts.TextStatus.DRAFT:
+        # Taken from memory or imported, and nobody has read it yet.
+        add(
+            Check.TEXT_DRAFT,
+            _(
+                "The %(language)s translation is a draft: a person must read and save it.",
                 language=name,
             ),
         )

@@ -622,3 +622,22 @@ def test_an_entry_warning_is_not_dismissed_without_a_reason(client, make_cookie)
 
     assert "Say why the warning does not apply." in response.text
     assert not any(p.dismissed for p in checks.check_entry(entry))
+
+
+def test_a_draft_translation_is_an_error_until_a_person_saves_it(make_cookie):
+    entry = make_cookie(function="Authentification")
+    draft = save_text(
+        entry.function_unit,
+        "en",
+        "Authentication",
+        None,
+        base_version_id=None,
+        state=TextState.DRAFT,
+    )
+    db.session.commit()
+    assert Check.TEXT_DRAFT in {p.check for p in checks.errors(checks.check_entry(entry))}
+
+    save_text(entry.function_unit, "en", "Authentication", None, base_version_id=draft.id)
+    db.session.commit()
+
+    assert Check.TEXT_DRAFT not in {p.check for p in checks.check_entry(entry)}
