@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, current_app
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import INSTANCE_PATH, MIGRATIONS_PATH, Config
 from .extensions import limiter
@@ -27,6 +28,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             "`make run` does this for development and keeps the value in instance/secret_key."
         )
     INSTANCE_PATH.mkdir(exist_ok=True)
+    proxies = int(app.config["TRUSTED_PROXIES"])
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
 
     _init_extensions(app)
     _register_blueprints(app)

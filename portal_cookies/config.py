@@ -37,6 +37,10 @@ class Config:
     # RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
+    # How many reverse proxies (load balancer, TLS terminator) stand in front of the app. Their
+    # X-Forwarded-For/-Proto/-Host headers are then believed, so the login limit counts per
+    # visitor instead of per proxy. 0 believes none: the right value when nothing is in front.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     LOGIN_RATE_LIMIT = "10 per minute"
 
     INVENTORY_PAGE_SIZE = 25

@@ -1,10 +1,10 @@
 """Error pages in the interface language; a failed request leaves no half-written data."""
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 from .extensions import db
 from .public.views import error_page
@@ -51,7 +51,11 @@ def register(app: Flask) -> None:
         title, message = messages.get(
             error.code or 500, (error.name, _("The request could not be completed."))
         )
-        return _page(error.code or 500, title, message)
+        response = make_response(_page(error.code or 500, title, message))
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            # HTTP requires a 405 to say which methods the address does accept.
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
 
     @app.errorhandler(InternalServerError)
     def server_error(error: InternalServerError):

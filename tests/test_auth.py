@@ -5,7 +5,9 @@ import re
 import pytest
 import sqlalchemy as sa
 from conftest import PASSWORD, page_language
+from conftest import test_settings as settings_for
 
+from portal_cookies import create_app
 from portal_cookies.auth import services
 from portal_cookies.extensions import db, limiter
 from portal_cookies.models import User
@@ -262,3 +264,41 @@ def test_too_many_login_attempts_are_refused_for_a_while(client, make_user):
     assert not is_logged_in(client)
     # Only attempts are limited: the page itself still shows.
     assert client.get("/login").status_code == 200
+
+
+def test_behind_a_trusted_proxy_the_login_limit_counts_each_visitor(app, make_user):
+    proxied = create_app(
+        {
+            **settings_for(app.config["SQLALCHEMY_DATABASE_URI"]),
+            "TRUSTED_PROXIES": 1,
+            "RATELIMIT_ENABLED": True,
+        }
+    )
+    user = make_user()
+    client = proxied.test_client()
+    limiter.reset()
+    try:
+
+        def attempt(visitor: str):
+            return client.post(
+                "/login",
+                data={"email": user.email, "password": "a wrong guess"},
+                headers={"X-Forwarded-For": visitor},
+            )
+
+        for _attempt in range(10):
+            assert attempt("203.0.113.1").status_code == 200
+        assert attempt("203.0.113.1").status_code == 429
+        # Another visitor behind the same proxy is not locked out with the first.
+        assert attempt("203.0.113.2").status_code == 200
+    finally:
+        limiter.reset()
+        with proxied.app_context():
+            db.engine.dispose()
+
+
+def test_a_wrong_method_says_which_ones_the_address_accepts(client):
+    response = client.get("/logout")
+
+    assert response.status_code == 405
+    assert "POST" in response.headers["Allow"]
