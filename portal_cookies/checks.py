@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask_babel import format_date, ngettext
@@ -43,6 +43,9 @@ from .models import (
 )
 from .portal import get_settings
 from .service_errors import ServiceError
+
+if TYPE_CHECKING:
+    from .translation.contexts import TextContext
 
 MAX_REASON_LENGTH = 1000
 
@@ -760,13 +763,16 @@ def check_category(category: Category, languages: Iterable[str] | None = None) -
     return _with_dismissals(found)
 
 
-def check_policy() -> list[Problem]:
+def check_policy(contexts: "list[TextContext] | None" = None) -> list[Problem]:
     """Every problem of the draft policy, in page order: its texts, every category (an empty
-    one included), the providers and entries it shows (visible, not archived)."""
+    one included), the providers and entries it shows (visible, not archived).
+
+    ``contexts`` are ``text_contexts()`` when the caller has them already.
+    """
     from .translation.contexts import text_contexts  # its package imports this module
 
     languages = _languages(None)
-    contexts = text_contexts()
+    contexts = text_contexts() if contexts is None else contexts
     shown = {
         context.owner.id: context.owner
         for context in contexts

@@ -20,7 +20,7 @@ from ..models import (
     TextUnit,
 )
 from ..portal import get_settings
-from ..translation.contexts import text_contexts
+from ..translation.contexts import TextContext, text_contexts
 
 # Bumped if the shape below ever changes, so old versions can still be read.
 CONTENT_FORMAT = 1
@@ -71,17 +71,18 @@ def _entry_order(entry: CookieEntry) -> tuple[str, int]:
     return (entry.name_list[0] if entry.names else "", entry.id)
 
 
-def build_content() -> dict[str, Any]:
+def build_content(contexts: list[TextContext] | None = None) -> dict[str, Any]:
     """The draft policy in every enabled language, in a fixed number of queries.
 
     Categories come in their position order, each with the entries the page shows (visible,
     not archived), sorted by their first name. What the policy shows is what the translation
-    view and the checks see: ``text_contexts()``.
+    view and the checks see: ``text_contexts()``, given as ``contexts`` when the caller has
+    them already.
     """
     settings = get_settings()
     languages = list(settings.enabled_languages)
     owners: dict[tuple[type, int], Any] = {}
-    for context in text_contexts():
+    for context in text_contexts() if contexts is None else contexts:
         owners.setdefault((type(context.owner), context.owner.id), context.owner)
     policy_texts = [owner for owner in owners.values() if isinstance(owner, PolicyText)]
     categories = [owner for owner in owners.values() if isinstance(owner, Category)]

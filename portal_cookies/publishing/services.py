@@ -77,9 +77,9 @@ def get_page(version: PolicyVersion, language: str) -> PolicyPage | None:
 # --- The gate -----------------------------------------------------------------------------
 
 
-def gate_report() -> list[checks.Problem]:
+def gate_report(contexts: list[TextContext] | None = None) -> list[checks.Problem]:
     """Every problem of the draft policy: errors first, then open warnings, then dismissed."""
-    return checks.by_severity(checks.check_policy())
+    return checks.by_severity(checks.check_policy(contexts))
 
 
 @dataclass(frozen=True)
@@ -99,17 +99,22 @@ class GateLine:
         return _("%(subject)s: %(message)s", subject=self.subject, message=self.problem.message)
 
 
-def describe(problems: Sequence[checks.Problem]) -> list[GateLine]:
+def describe(
+    problems: Sequence[checks.Problem], contexts: list[TextContext] | None = None
+) -> list[GateLine]:
     """Each problem with its subject ("sessionid · Cookie purpose (English)"), in order."""
-    contexts = {context.unit.id: context for context in text_contexts()}
+    by_unit = {
+        context.unit.id: context
+        for context in (text_contexts() if contexts is None else contexts)
+    }
     entries = {
         context.owner.id: context.owner
-        for context in contexts.values()
+        for context in by_unit.values()
         if context.entry is not None
     }
     lines = []
     for problem in problems:
-        context = contexts.get(problem.unit_id) if problem.unit_id is not None else None
+        context = by_unit.get(problem.unit_id) if problem.unit_id is not None else None
         if context is not None:
             subject = context.label
             if problem.language:
@@ -122,8 +127,8 @@ def describe(problems: Sequence[checks.Problem]) -> list[GateLine]:
     return lines
 
 
-def _refusal(errors: Sequence[checks.Problem]) -> str:
-    named = "; ".join(line.text for line in describe(errors[:NAMED_ERRORS]))
+def _refusal(errors: Sequence[checks.Problem], contexts: list[TextContext]) -> str:
+    named = "; ".join(line.text for line in describe(errors[:NAMED_ERRORS], contexts))
     message = ngettext(
         "Publishing is blocked by %(num)s error: %(errors)s",
         "Publishing is blocked by %(num)s errors: %(errors)s",
@@ -305,10 +310,12 @@ def publish_policy(
     note = clean_text(
         note, "note", MAX_NOTE_LENGTH, _("Say in a few words what this version changes.")
     )
-    errors = checks.errors(checks.check_policy())
+    # The policy's texts and their owners, loaded once for the gate and the content.
+    contexts = text_contexts()
+    errors = checks.errors(checks.check_policy(contexts))
     if errors:
-        raise ServiceError(_refusal(errors))
-    content = build_content()
+        raise ServiceError(_refusal(errors, contexts))
+    content = build_content(contexts)
     previous = current_version()
     if previous is not None and previous.content_hash == content_hash(content):
         raise ServiceError(_("Nothing changed since version %(number)s.", number=previous.number))

@@ -12,6 +12,7 @@ from ..access import EDITOR_ROLES, require_login, role_required
 from ..models import PolicyVersion, User
 from ..portal import get_settings
 from ..service_errors import ServiceError
+from ..translation.contexts import text_contexts
 from . import services
 from .content import build_content
 from .diff import compare, describe_value, needs_renewed_consent
@@ -51,9 +52,11 @@ def fix_link(line: services.GateLine, source_language: str) -> str | None:
 def _index_page(form: PublishForm, status_code: int = 200):
     settings = get_settings()
     current = services.current_version()
-    draft = build_content()
-    problems = services.gate_report()
-    lines = services.describe(problems)
+    # The policy's texts and their owners, loaded once for the draft, the gate and its lines.
+    contexts = text_contexts()
+    draft = build_content(contexts)
+    problems = services.gate_report(contexts)
+    lines = services.describe(problems, contexts)
     return render_template(
         "publishing/index.html",
         form=form,
