@@ -87,11 +87,18 @@ def set_review():
     return redirect(url_for("translation.index"))
 
 
-def _editor_page(unit, language, form, *, conflict=None, status_code=200):
+def _queue_items(language: str) -> list[services.QueueItem]:
+    """The queue the editor moves along: the current filters, in the edited language."""
+    params = _queue_form().params()
+    if params is None or params.language != language:
+        return []
+    return services.build_queue(params)
+
+
+def _editor_page(unit, language, form, *, conflict=None, status_code=200, items=None):
     queue_form = _queue_form()
-    params = queue_form.params()
     context = services.translatable_context(unit, language)
-    items = services.build_queue(params) if params and params.language == language else []
+    items = _queue_items(language) if items is None else items
     previous, following = services.neighbours(items, unit.id)
     current = unit.current_version(language)
     status = status_of(unit, language)
@@ -156,7 +163,8 @@ def edit(unit_id: int, language: str):
         return _editor_page(unit, language, form, status_code=422)
     # The next text is the one after this in the queue as it was: once saved, this text may
     # leave the filter (it is no longer missing).
-    following = _following(unit)
+    items = _queue_items(language)
+    following = services.neighbours(items, unit.id)[1]
     memory_id = form.memory_version_id.data or ""
     memory = None
     if memory_id.isdigit() and int(memory_id) <= MAX_ID:
@@ -174,11 +182,16 @@ def edit(unit_id: int, language: str):
     except TextConflict as conflict:
         unit = _unit(unit_id)
         return _editor_page(
-            unit, language, _conflict_form(conflict), conflict=conflict, status_code=409
+            unit,
+            language,
+            _conflict_form(conflict),
+            conflict=conflict,
+            status_code=409,
+            items=items,
         )
     except ServiceError as error:
         flash(error.message, "error")
-        return _editor_page(unit, language, form, status_code=422)
+        return _editor_page(unit, language, form, status_code=422, items=items)
     flash(_("Translation saved."), "success")
     args = _queue_form().query_args(leave_out=())
     if not form.save_next.data:
@@ -187,12 +200,6 @@ def edit(unit_id: int, language: str):
         flash(_("That was the last text of this list."), "info")
         return redirect(url_for("translation.index", **args))
     return redirect(_editor_url(following.unit.id, language, args))
-
-
-def _following(unit: TextUnit) -> services.QueueItem | None:
-    params = _queue_form().params()
-    items = services.build_queue(params) if params else []
-    return services.neighbours(items, unit.id)[1]
 
 
 def _conflict_form(conflict: TextConflict) -> TranslationForm:
