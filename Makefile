@@ -31,6 +31,7 @@ run: translations instance/secret_key
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # The suite runs on SQLite; when TEST_DATABASE_URL is set it runs again on that database,
 # and the tests that need PostgreSQL itself run in that second pass only.

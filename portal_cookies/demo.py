@@ -124,8 +124,7 @@ CATEGORIES = [
         True,
         ("Mesure d'audience", "Audience measurement"),
         (
-            "Ces cookies comptent les visites et les pages consultées pour améliorer le "
-            "portail.",
+            "Ces cookies comptent les visites et les pages consultées pour améliorer le portail.",
             "These cookies count visits and pages viewed, to improve the portal.",
         ),
     ),

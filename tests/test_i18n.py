@@ -33,8 +33,9 @@ def messages_in_code() -> dict[tuple[str, str | None], str]:
         options_map,
         keywords={**DEFAULT_KEYWORDS, "_l": None},
         # As `flask translate extract`: template folders such as _macros are read too.
-        directory_filter=lambda path: not Path(path).name.startswith(".")
-        and Path(path).name != "__pycache__",
+        directory_filter=lambda path: (
+            not Path(path).name.startswith(".") and Path(path).name != "__pycache__"
+        ),
     ):
         msgid = message[0] if isinstance(message, tuple) else message
         found.setdefault((msgid, context), f"{path}:{lineno}")
@@ -121,9 +122,7 @@ def test_a_fixed_duration_reads_in_the_language_asked_for(app, value, unit, lang
         assert format_duration(DurationKind.FIXED, value, unit, language) == expected
 
 
-@pytest.mark.parametrize(
-    ("browser", "expected"), [("fr", "13\u00a0mois"), ("en", "13 months")]
-)
+@pytest.mark.parametrize(("browser", "expected"), [("fr", "13\u00a0mois"), ("en", "13 months")])
 def test_a_fixed_duration_reads_in_the_interface_language_by_default(app, browser, expected):
     with app.test_request_context(headers={"Accept-Language": browser}):
         assert format_duration(DurationKind.FIXED, 13, DurationUnit.MONTHS) == expected

@@ -104,13 +104,10 @@ def describe(
 ) -> list[GateLine]:
     """Each problem with its subject ("sessionid · Cookie purpose (English)"), in order."""
     by_unit = {
-        context.unit.id: context
-        for context in (text_contexts() if contexts is None else contexts)
+        context.unit.id: context for context in (text_contexts() if contexts is None else contexts)
     }
     entries = {
-        context.owner.id: context.owner
-        for context in by_unit.values()
-        if context.entry is not None
+        context.owner.id: context.owner for context in by_unit.values() if context.entry is not None
     }
     lines = []
     for problem in problems:

@@ -216,8 +216,7 @@ def _version_action(unit_id: int, language: str, action, message: str):
     args = _queue_form().query_args(leave_out=())
     if form.validate_on_submit() and form.base_version_id.data.isdigit():
         try:
-            action(unit, language, base_version_id=int(form.base_version_id.data),
-                   actor=_actor())
+            action(unit, language, base_version_id=int(form.base_version_id.data), actor=_actor())
             flash(message, "success")
         except TextConflict:
             flash(_("Someone saved this text meanwhile; look at it again."), "error")
@@ -278,8 +277,7 @@ def history(unit_id: int, language: str):
         context=context_of(unit),
         items=services.text_history(unit, language),
         action_form=VersionActionForm(base_version_id=current.id if current else ""),
-        can_revert=language != unit.source_language
-        or current_user.role in services.REVIEWER_ROLES,
+        can_revert=language != unit.source_language or current_user.role in services.REVIEWER_ROLES,
     )
 
 
@@ -313,10 +311,14 @@ def export():
             flash(error.message, "error")
         else:
             filename = exchange.export_filename(form.language.data)
-            return data, 200, {
-                "Content-Type": "text/x-gettext-translation; charset=utf-8",
-                "Content-Disposition": f'attachment; filename="{filename}"',
-            }
+            return (
+                data,
+                200,
+                {
+                    "Content-Type": "text/x-gettext-translation; charset=utf-8",
+                    "Content-Disposition": f'attachment; filename="{filename}"',
+                },
+            )
     return render_template(
         "translation/exchange.html", export_form=form, import_form=ImportForm(), report=None
     )
