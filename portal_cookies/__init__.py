@@ -4,10 +4,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import cli, errors, i18n
+from .access import load_user
+from .auth import bp as auth_bp
 from .config import INSTANCE_PATH, MIGRATIONS_PATH, Config
-from .extensions import limiter
+from .dashboard import bp as dashboard_bp
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .inventory import bp as inventory_bp
+from .public import bp as public_bp
+from .publishing import bp as publishing_bp
+from .templating import register_template_helpers
+from .translation import bp as translation_bp
+from .visitors import VisitorSessionInterface
 
 
 class ConfigurationError(RuntimeError):
@@ -36,20 +47,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
-
-    from . import cli, errors
-
     errors.register(app)
     cli.register(app)
     return app
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import i18n
-    from .extensions import babel, csrf, db, login_manager, migrate
-    from .templating import register_template_helpers
-    from .visitors import VisitorSessionInterface
-
     # Signed-cookie sessions, never saved on a public address (DESIGN.md §4: no cookie there).
     app.session_interface = VisitorSessionInterface()
     db.init_app(app)
@@ -57,8 +60,17 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
     _init_limiter(app)
-    login_manager.init_app(app)
+    _init_login(app)
     register_template_helpers(app)
+
+
+def _init_login(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)
 
 
 def _init_limiter(app: Flask) -> None:
@@ -81,13 +93,6 @@ def _rate_limits_disabled() -> bool:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .auth import bp as auth_bp
-    from .dashboard import bp as dashboard_bp
-    from .inventory import bp as inventory_bp
-    from .public import bp as public_bp
-    from .publishing import bp as publishing_bp
-    from .translation import bp as translation_bp
-
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(inventory_bp)

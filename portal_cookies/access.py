@@ -1,11 +1,10 @@
-"""Who may see what: the login loader, and the role checks blueprints apply."""
+"""Who may see what: the login loader, the role checks blueprints apply, the person acting."""
 
 from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
 from flask import abort
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .extensions import db, login_manager
@@ -14,15 +13,7 @@ from .models import Role, User
 P = ParamSpec("P")
 R = TypeVar("R")
 
-EDITOR_ROLES = (Role.ADMIN, Role.OPERATOR)
 
-login_manager.login_view = "auth.login"
-login_manager.login_message = _l("Please log in to see this page.")
-login_manager.login_message_category = "info"
-login_manager.session_protection = "basic"
-
-
-@login_manager.user_loader
 def load_user(session_id: str) -> User | None:
     """Sessions name the user and their session generation; an old generation is logged out."""
     user_id, _sep, generation = session_id.partition(":")
@@ -41,7 +32,7 @@ def require_login() -> None:
     return None
 
 
-def role_required(*roles: Role) -> Callable[[Callable[P, R]], Callable[P, R]]:
+def role_required(*roles: Role | str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     def decorator(view: Callable[P, R]) -> Callable[P, R]:
         @wraps(view)
         @login_required
@@ -53,3 +44,12 @@ def role_required(*roles: Role) -> Callable[[Callable[P, R]], Callable[P, R]]:
         return wrapped
 
     return decorator
+
+
+# The views that change the inventory, publish or roll back.
+editors_only = role_required(*Role.EDITORS)
+
+
+def current_actor() -> User:
+    """The logged-in user as a model object, for the services' ``actor``."""
+    return current_user._get_current_object()

@@ -11,11 +11,12 @@ from flask.cli import AppGroup
 
 from .auth import services as auth_services
 from .config import PROJECT_ROOT, TRANSLATIONS_PATH
+from .demo import load_demo_portal
 from .models import Role
 from .portal import get_settings, update_portal
 from .publishing import services as publishing
 from .service_errors import ServiceError
-from .translation import exchange
+from .translation import services as translation
 
 users_cli = AppGroup("users", help="Manage the accounts that may log in.")
 demo_cli = AppGroup("demo", help="The demo portal.")
@@ -94,8 +95,6 @@ def deactivate(email: str) -> None:
 @demo_cli.command("load")
 def load_demo() -> None:
     """Create the demo portal (idempotent): settings, categories, cookies, texts, accounts."""
-    from .demo import load_demo_portal
-
     report = load_demo_portal()
     for line in report:
         click.echo(line)
@@ -116,7 +115,7 @@ def export_texts(language: str, path: str) -> None:
     standard output). Outdated and draft translations are marked fuzzy.
     """
     try:
-        data = exchange.export_po(language)
+        data = translation.export_po(language)
     except ServiceError as error:
         _fail(error)
     with click.open_file(path, "wb", atomic=path != "-") as file:
@@ -141,7 +140,7 @@ def import_texts(path: str) -> None:
     with click.open_file(path, "rb") as file:
         data = file.read()
     try:
-        report = exchange.import_po(data, actor=None)
+        report = translation.import_po(data, actor=None)
     except ServiceError as error:
         _fail(error)
     for row in report.rows:

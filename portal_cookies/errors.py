@@ -7,7 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 from .extensions import db
-from .public.views import error_page
+from .visitor_pages import error_page
 from .visitors import is_public_request
 
 

@@ -68,6 +68,8 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
     OPERATOR = "operator"
     TRANSLATOR = "translator"
+    # Who may change the inventory, publish and roll back (values: members are not defined yet).
+    EDITORS = enum.nonmember(frozenset({"admin", "operator"}))
 
 
 class StorageKind(enum.StrEnum):
@@ -190,8 +192,9 @@ class User(UserMixin, Model):
     def get_id(self) -> str:
         return f"{self.id}:{self.session_generation}"
 
-    def can_edit_inventory(self) -> bool:
-        return self.role in (Role.ADMIN, Role.OPERATOR)
+    @property
+    def is_editor(self) -> bool:
+        return self.role in Role.EDITORS
 
 
 class TextUnit(Model):

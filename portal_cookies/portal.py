@@ -8,6 +8,7 @@ from .i18n import is_known_language
 from .models import PolicyText, PortalSettings, TextKind, User
 from .service_errors import ServiceError
 from .texts import create_unit
+from .values import clean_url, normalize_email
 
 DEFAULT_LANGUAGES = ["fr", "en"]
 
@@ -47,10 +48,6 @@ def update_portal(
     Enabling a language is all it takes to translate into it: every text shows as missing
     there until someone translates it. The source language stays enabled and first.
     """
-    # Imported here: both modules import this one.
-    from .auth.services import normalize_email
-    from .inventory.services import clean_url
-
     settings = get_settings()
     before = _settings_values(settings)
     # Every value is checked before any is set: a refusal leaves the settings as they were.
@@ -62,7 +59,7 @@ def update_portal(
     if base_url is not None:
         changes["base_url"] = clean_url(base_url, "base_url") or ""
     if languages is not None:
-        changes["enabled_languages"] = _languages(languages, settings.source_language)
+        changes["enabled_languages"] = _clean_languages(languages, settings.source_language)
     if contact_email is not None:
         changes["contact_email"] = normalize_email(contact_email) if contact_email.strip() else None
     if consent_centre_url is not None:
@@ -83,7 +80,7 @@ def update_portal(
     return settings
 
 
-def _languages(codes: list[str], source: str) -> list[str]:
+def _clean_languages(codes: list[str], source: str) -> list[str]:
     cleaned = list(
         dict.fromkeys(code.strip().lower().replace("-", "_") for code in codes if code.strip())
     )

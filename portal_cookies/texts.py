@@ -251,10 +251,6 @@ def statuses(unit: TextUnit, languages: list[str]) -> list[LanguageStatus]:
     return [LanguageStatus(lang, status_of(unit, lang), unit.text(lang)) for lang in ordered]
 
 
-def has_translation_problem(unit: TextUnit, languages: list[str]) -> bool:
-    return any(status_of(unit, lang).is_problem for lang in languages)
-
-
 def units_needing_translation(languages: list[str]) -> sa.Select[tuple[int]]:
     """Ids of units with a non-empty source that is missing or outdated in one of ``languages``.
 

@@ -7,7 +7,10 @@ from conftest import count_rows
 
 from portal_cookies.extensions import db
 from portal_cookies.inventory import services
-from portal_cookies.inventory.services import EntryData, EntryFilters, EntrySort, EntryStatus
+from portal_cookies.inventory import queries
+from portal_cookies.inventory.queries import EntryFilters, EntrySort, EntryStatus
+from portal_cookies.inventory.services import EntryData
+from portal_cookies.inventory.validation import validate_entry
 from portal_cookies.models import (
     AuditEvent,
     Category,
@@ -273,7 +276,7 @@ def test_an_exempt_entry_names_its_ground_and_an_entry_needing_consent_has_none(
 def test_every_problem_is_reported_at_once_for_a_form(entry_data):
     data = entry_data(names=["a b"], domain="", duration_value=None, locations=[])
 
-    fields = {problem.field for problem in services.check_entry(data)}
+    fields = {problem.field for problem in validate_entry(data)}
 
     assert fields == {"names", "domain", "duration_value", "locations"}
 
@@ -301,7 +304,7 @@ def test_an_edit_records_the_values_before_and_after(entry_data, make_user):
 
     services.update_entry(entry, entry_data(duration_value=6, purpose="Autre."), actor=operator)
 
-    event = services.entry_history(entry)[0]
+    event = queries.entry_history(entry)[0]
     assert event.action == "update"
     assert event.before == {"duration_value": 13, "purpose": "Compte les visites."}
     assert event.after == {"duration_value": 6, "purpose": "Autre."}
@@ -314,7 +317,7 @@ def test_saving_an_unchanged_entry_records_nothing(entry_data):
 
     services.update_entry(entry, entry_data(), actor=None)
 
-    assert [event.action for event in services.entry_history(entry)] == ["create"]
+    assert [event.action for event in queries.entry_history(entry)] == ["create"]
     assert entry.updated_at == updated_at
 
 
@@ -497,7 +500,7 @@ def test_a_provider_in_use_cannot_be_deleted(make_provider, make_cookie):
 
 
 def found(**filters) -> list[str]:
-    entries = db.session.scalars(services.search_entries(EntryFilters(**filters))).all()
+    entries = db.session.scalars(queries.search_entries(EntryFilters(**filters))).all()
     return [entry.label for entry in entries]
 
 
@@ -543,7 +546,7 @@ def test_the_list_filters_by_category_provider_party_consent_and_status(
     assert found(status=EntryStatus.ARCHIVED) == ["d"]
     assert found(provider=provider) == found(party=Party.THIRD) == ["b"]
     assert found(consent_basis=ConsentBasis.EXEMPT) == ["c"]
-    assert services.count_entries_by_status(EntryFilters(category=category)) == {
+    assert queries.count_entries_by_status(EntryFilters(category=category)) == {
         EntryStatus.ACTIVE: 1,
         EntryStatus.ARCHIVED: 1,
         EntryStatus.ALL: 2,
@@ -584,8 +587,8 @@ def test_the_translation_filter_finds_missing_and_outdated_translations(make_coo
         actor=None,
     )
 
-    assert found(translation_problem=True) == ["missing", "outdated"]
-    problems = services.translation_problems([done, outdated])
+    assert found(untranslated=True) == ["missing", "outdated"]
+    problems = queries.untranslated_languages([done, outdated])
     assert problems[done.id] == []
     assert [(language, status.value) for language, status in problems[outdated.id]] == [
         ("en", "outdated")

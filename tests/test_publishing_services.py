@@ -35,8 +35,8 @@ from portal_cookies.models import (
 )
 from portal_cookies.portal import create_policy_text
 from portal_cookies.publishing import services
+from portal_cookies.publishing.changes import compare, describe_value, needs_renewed_consent
 from portal_cookies.publishing.content import build_content, content_hash
-from portal_cookies.publishing.diff import compare, describe_value, needs_renewed_consent
 from portal_cookies.publishing.render import render_json, render_page
 from portal_cookies.service_errors import ServiceError
 from portal_cookies.texts import save_text, set_source_text

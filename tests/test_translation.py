@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 from conftest import log_in
 
+from portal_cookies.contexts import text_contexts
 from portal_cookies.extensions import db
 from portal_cookies.inventory import services as inventory
 from portal_cookies.models import (
@@ -18,7 +19,6 @@ from portal_cookies.models import (
 from portal_cookies.portal import get_settings
 from portal_cookies.texts import TextStatus, save_text, set_source_text, status_of
 from portal_cookies.translation import services
-from portal_cookies.translation.contexts import text_contexts
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """Accounts: creating them, logging in, passwords and preferences."""
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -9,6 +8,7 @@ from ..config import INTERFACE_LANGUAGES
 from ..extensions import db
 from ..models import PASSWORD_METHOD, Role, User, utcnow
 from ..service_errors import ServiceError
+from ..values import normalize_email
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
@@ -16,13 +16,6 @@ MAX_PASSWORD_LENGTH = 256
 # Checked against when the e-mail is unknown, so a failed login takes as long either way and
 # does not tell which accounts exist.
 _DUMMY_HASH = generate_password_hash("not a password", method=PASSWORD_METHOD)
-
-
-def normalize_email(email: str) -> str:
-    try:
-        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError as error:
-        raise ServiceError(_("This is not a valid e-mail address."), field="email") from error
 
 
 def find_user(email: str) -> User | None:

@@ -30,7 +30,7 @@ class Overview:
     unpublished_changes: int
 
 
-def entries_with_translation_problem() -> sa.Select[tuple[int]]:
+def entries_untranslated() -> sa.Select[tuple[int]]:
     """Ids of active entries whose function or purpose is missing or outdated somewhere."""
     units = units_needing_translation(get_settings().enabled_languages)
     return sa.select(CookieEntry.id).where(
@@ -57,7 +57,7 @@ def summarize_inventory() -> Overview:
         active_entries=count(sa.select(CookieEntry.id).where(~CookieEntry.archived)),
         archived_entries=count(sa.select(CookieEntry.id).where(CookieEntry.archived)),
         providers=count(sa.select(Provider.id)),
-        entries_missing_translation=count(entries_with_translation_problem()),
+        entries_missing_translation=count(entries_untranslated()),
         per_category=[
             CategoryCount(cat, active, hidden) for cat, active, hidden in per_category_rows
         ],

@@ -1,5 +1,5 @@
 """The inventory's forms. Their rules are the services': a form checks types and choices, then
-asks the service for every problem with the values and shows each on its field."""
+asks the validation for every refusal of the values and shows each on its field."""
 
 import re
 import unicodedata
@@ -49,7 +49,16 @@ from ..models import (
     StorageKind,
 )
 from ..service_errors import ServiceError
-from . import services
+from ..values import COUNTRY_CODES
+from . import queries
+from .fields import form_fields
+from .validation import (
+    MAX_DURATION_VALUE,
+    EntryData,
+    validate_category,
+    validate_entry,
+    validate_provider,
+)
 
 # The entry's fields as people read them: in the form, and in the entry's history.
 ENTRY_LABELS = {
@@ -83,7 +92,7 @@ def split_names(text: str | None) -> list[str]:
 def country_names() -> dict[str, str]:
     """ISO country code -> its name in the interface language."""
     territories = Locale.parse(str(get_locale())).territories
-    return {code: territories.get(code, code) for code in services.COUNTRY_CODES}
+    return {code: territories.get(code, code) for code in COUNTRY_CODES}
 
 
 def country_choices() -> list[SelectChoice]:
@@ -116,34 +125,35 @@ class CheckedForm(BaseForm):
         # A submitted form holds what was posted, nothing else: a field missing from the
         # request is empty, never silently the saved value.
         if current is not None and request.method != "POST":
-            kwargs.setdefault("data", self.values_of(current))
+            kwargs.setdefault("data", self.prefill(current))
         super().__init__(*args, **kwargs)
         self.current = current
 
     @staticmethod
-    def values_of(current: Any) -> dict[str, Any]:
-        raise NotImplementedError
+    def prefill(current: Any) -> dict[str, Any]:
+        """The saved values, as the fields show them."""
+        return form_fields(current)
 
-    def service_problems(self) -> list[ServiceError]:
+    def refusals(self) -> list[ServiceError]:
         raise NotImplementedError
 
     def validate(self, extra_validators: Any = None) -> bool:
         super().validate(extra_validators)
         # A field the form already refused keeps that message only.
         refused = {name for name, field in self._fields.items() if field.errors}
-        for problem in self.service_problems():
-            if problem.field not in refused:
-                self.add_problem(problem)
+        for refusal in self.refusals():
+            if refusal.field not in refused:
+                self.add_refusal(refusal)
         return not self.errors
 
-    def add_problem(self, problem: ServiceError) -> None:
-        field = self._fields.get(problem.field) if problem.field else None
+    def add_refusal(self, refusal: ServiceError) -> None:
+        field = self._fields.get(refusal.field) if refusal.field else None
         errors = field.errors if field is not None else self.form_errors
-        if problem.message not in errors:
+        if refusal.message not in errors:
             if field is not None:
-                field.errors = [*field.errors, problem.message]
+                field.errors = [*field.errors, refusal.message]
             else:
-                self.form_errors.append(problem.message)
+                self.form_errors.append(refusal.message)
 
 
 class EntryForm(CheckedForm):
@@ -195,7 +205,7 @@ class EntryForm(CheckedForm):
         ENTRY_LABELS["duration_value"],
         validators=[Optional()],
         invalid_value_message=_l("Give a whole number, e.g. 13."),
-        render_kw={"min": 1, "max": services.MAX_DURATION_VALUE, "inputmode": "numeric"},
+        render_kw={"min": 1, "max": MAX_DURATION_VALUE, "inputmode": "numeric"},
     )
     duration_unit = enum_field(
         SelectField, ENTRY_LABELS["duration_unit"], DurationUnit, empty=CHOOSE
@@ -226,8 +236,8 @@ class EntryForm(CheckedForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self._providers = {p.id: p for p in services.list_providers()}
-        self._categories = {c.id: c for c in services.list_categories()}
+        self._providers = {p.id: p for p in queries.list_providers()}
+        self._categories = {c.id: c for c in queries.list_categories()}
         self.provider.choices = options(
             [(ident, p.name) for ident, p in self._providers.items()], empty=CHOOSE
         )
@@ -236,28 +246,10 @@ class EntryForm(CheckedForm):
         )
 
     @staticmethod
-    def values_of(entry: CookieEntry) -> dict[str, Any]:
-        return {
-            "provider": entry.provider_id,
-            "category": entry.category_id,
-            "names": "\n".join(entry.name_list),
-            "storage_kind": entry.storage_kind,
-            "party": entry.party,
-            "domain": entry.domain,
-            "locations": entry.locations,
-            "function": entry.function_unit.source_text,
-            "purpose": entry.purpose_unit.source_text,
-            "duration_kind": entry.duration_kind,
-            "duration_value": entry.duration_value,
-            "duration_unit": entry.duration_unit,
-            "consent_basis": entry.consent_basis,
-            "exemption_ground": entry.exemption_ground,
-            "visible": entry.visible,
-            "last_reviewed_on": entry.last_reviewed_on,
-            "notes": entry.notes,
-        }
+    def prefill(entry: CookieEntry) -> dict[str, Any]:
+        return form_fields(entry) | {"names": "\n".join(entry.name_list)}
 
-    def entry_data(self) -> services.EntryData:
+    def entry_data(self) -> EntryData:
         """The values typed, as the services take them.
 
         The duration's value and unit, and the exemption ground, apply only to some choices;
@@ -265,7 +257,7 @@ class EntryForm(CheckedForm):
         """
         fixed = self.duration_kind.data == DurationKind.FIXED
         exempt = self.consent_basis.data == ConsentBasis.EXEMPT
-        return services.EntryData(
+        return EntryData(
             provider=self._providers.get(self.provider.data),
             category=self._categories.get(self.category.data),
             names=split_names(self.names.data),
@@ -285,8 +277,8 @@ class EntryForm(CheckedForm):
             last_reviewed_on=self.last_reviewed_on.data,
         )
 
-    def service_problems(self) -> list[ServiceError]:
-        return services.check_entry(self.entry_data(), entry=self.current)
+    def refusals(self) -> list[ServiceError]:
+        return validate_entry(self.entry_data(), entry=self.current)
 
 
 class CategoryForm(CheckedForm):
@@ -308,15 +300,6 @@ class CategoryForm(CheckedForm):
     )
     submit = SubmitField(_l("Save"))
 
-    @staticmethod
-    def values_of(category: Category) -> dict[str, Any]:
-        return {
-            "slug": category.slug,
-            "name": category.name_unit.source_text,
-            "explanation": category.explanation_unit.source_text,
-            "consent_required_default": category.consent_required_default,
-        }
-
     def values(self) -> dict[str, Any]:
         return {
             "slug": self.slug.data or "",
@@ -325,10 +308,10 @@ class CategoryForm(CheckedForm):
             "consent_required_default": self.consent_required_default.data,
         }
 
-    def service_problems(self) -> list[ServiceError]:
+    def refusals(self) -> list[ServiceError]:
         values = self.values()
         del values["consent_required_default"]
-        return services.check_category(**values, category=self.current)
+        return validate_category(**values, category=self.current)
 
 
 class ProviderForm(CheckedForm):
@@ -359,14 +342,9 @@ class ProviderForm(CheckedForm):
         self.country.choices = country_choices()
 
     @staticmethod
-    def values_of(provider: Provider) -> dict[str, Any]:
-        return {
-            "name": provider.name,
-            "website": provider.website,
-            "privacy_policy_url": provider.privacy_policy_url,
-            "country": provider.country or "",
-            "safeguard": provider.safeguard_unit.source_text,
-        }
+    def prefill(provider: Provider) -> dict[str, Any]:
+        # The select's empty choice is "", which None would not select.
+        return form_fields(provider) | {"country": provider.country or ""}
 
     def values(self) -> dict[str, Any]:
         return {
@@ -377,8 +355,8 @@ class ProviderForm(CheckedForm):
             "safeguard": self.safeguard.data or "",
         }
 
-    def service_problems(self) -> list[ServiceError]:
-        return services.check_provider(**self.values(), provider=self.current)
+    def refusals(self) -> list[ServiceError]:
+        return validate_provider(**self.values(), provider=self.current)
 
 
 class MoveForm(BaseForm):
@@ -393,7 +371,8 @@ SORT_LABELS = {
     "category": (_l("Category, in the policy's order"), _l("Category, in reverse order")),
     "updated": (_l("Last updated, oldest first"), _l("Last updated, newest first")),
 }
-TRANSLATION_PROBLEM = "problem"
+# The query string's word for "missing or outdated in some language", kept for saved links.
+UNTRANSLATED = "problem"
 
 
 class EntryFilterForm(QueryForm):
@@ -414,13 +393,13 @@ class EntryFilterForm(QueryForm):
     status = choice_field(
         SelectField,
         _l("Status"),
-        enum_coerce(services.EntryStatus),
-        default=services.EntryStatus.ACTIVE,
+        enum_coerce(queries.EntryStatus),
+        default=queries.EntryStatus.ACTIVE,
         choices=lambda: options(
             [
-                (services.EntryStatus.ACTIVE, _("Active")),
-                (services.EntryStatus.ARCHIVED, _("Archived")),
-                (services.EntryStatus.ALL, _("All")),
+                (queries.EntryStatus.ACTIVE, _("Active")),
+                (queries.EntryStatus.ARCHIVED, _("Archived")),
+                (queries.EntryStatus.ALL, _("All")),
             ]
         ),
     )
@@ -429,7 +408,7 @@ class EntryFilterForm(QueryForm):
         _l("Translation"),
         str,
         default="",
-        choices=lambda: options([(TRANSLATION_PROBLEM, _("Missing or outdated"))], _("Any")),
+        choices=lambda: options([(UNTRANSLATED, _("Missing or outdated"))], _("Any")),
     )
     sort = choice_field(
         SelectField,
@@ -452,8 +431,8 @@ class EntryFilterForm(QueryForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self._categories = {c.slug: c for c in services.list_categories()}
-        self._providers = {p.id: p for p in services.list_providers()}
+        self._categories = {c.slug: c for c in queries.list_categories()}
+        self._providers = {p.id: p for p in queries.list_providers()}
         self.category.choices = options(
             [(slug, category_label(c)) for slug, c in self._categories.items()],
             empty=_("All categories"),
@@ -462,18 +441,18 @@ class EntryFilterForm(QueryForm):
             [(ident, p.name) for ident, p in self._providers.items()], empty=_("All providers")
         )
 
-    def filters(self) -> services.EntryFilters:
+    def filters(self) -> queries.EntryFilters:
         """Validate, set aside what is not understood, and say what to show."""
         self.read()
         sort = self.sort.data or "names"
-        return services.EntryFilters(
+        return queries.EntryFilters(
             q=self.q.data or "",
             category=self._categories.get(self.category.data or ""),
             provider=self._providers.get(self.provider.data),
             party=self.party.data,
             consent_basis=self.consent.data,
             status=self.status.data,
-            translation_problem=self.translation.data == TRANSLATION_PROBLEM,
-            sort=services.EntrySort(sort.lstrip("-")),
+            untranslated=self.translation.data == UNTRANSLATED,
+            sort=queries.EntrySort(sort.lstrip("-")),
             descending=sort.startswith("-"),
         )

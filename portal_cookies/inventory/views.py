@@ -21,13 +21,14 @@ from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
 
 from .. import checks
-from ..access import EDITOR_ROLES, require_login, role_required
+from ..access import current_actor, editors_only, require_login
 from ..extensions import db
 from ..forms import BaseForm, ConfirmForm, DismissForm
-from ..models import Category, CookieEntry, Provider, User
+from ..lookup import get_or_404
+from ..models import Category, CookieEntry, Provider
 from ..portal import get_settings
 from ..service_errors import ServiceError
-from . import services
+from . import queries, services
 from .forms import (
     ENTRY_LABELS,
     CategoryForm,
@@ -41,33 +42,19 @@ from .forms import (
 
 bp = Blueprint("inventory", __name__, url_prefix="/admin/inventory")
 bp.before_request(require_login)
-editors_only = role_required(*EDITOR_ROLES)
 
 MAX_PAGE_SIZE = 100
-# Larger ids fit no database column: such an address is simply not found.
-MAX_ID = 2**31 - 1
-M = TypeVar("M")
 T = TypeVar("T")
 
 
-def _get(model: type[M], ident: int) -> M:
-    if ident > MAX_ID:
-        abort(404)
-    return db.get_or_404(model, ident)
-
-
-def _actor() -> User:
-    return current_user._get_current_object()
-
-
 def _saved(form: BaseForm, save: Callable[[], T]) -> T | None:
-    """Validate a submitted form and save it; None (the problems on the form) otherwise."""
+    """Validate a submitted form and save it; None (the refusals on the form) otherwise."""
     if not form.validate_on_submit():
         return None
     try:
         return save()
     except ServiceError as error:
-        form.add_problem(error)
+        form.add_refusal(error)
         return None
 
 
@@ -103,14 +90,14 @@ def _paginate(query: Any, number: int) -> Pagination:
 def index():
     form = EntryFilterForm(formdata=request.args)
     filters = form.filters()
-    page = _paginate(services.search_entries(filters), form.page.data or 1)
+    page = _paginate(queries.search_entries(filters), form.page.data or 1)
     return render_template(
         "inventory/index.html",
         form=form,
         page=page,
         args=form.query_args(),
-        counts=services.count_entries_by_status(filters),
-        problems=services.translation_problems(page.items),
+        counts=queries.count_entries_by_status(filters),
+        untranslated=queries.untranslated_languages(page.items),
         checked=checks.check_entries(page.items),
     )
 
@@ -121,13 +108,13 @@ def _edit_page(template: str, form: BaseForm | None, current: Any, **context: An
         template,
         form=form,
         settings=get_settings(),
-        states=services.translation_states(current),
+        states=queries.translation_states(current),
         **context,
     )
 
 
 def _entry_page(entry: CookieEntry | None, form: EntryForm | None):
-    history = services.entry_history(entry) if entry else []
+    history = queries.entry_history(entry) if entry else []
     problems = checks.check_entry(entry) if entry else []
     return _edit_page(
         "inventory/entry.html",
@@ -145,7 +132,7 @@ def _entry_page(entry: CookieEntry | None, form: EntryForm | None):
 @editors_only
 def create():
     form = EntryForm()
-    entry = _saved(form, lambda: services.create_entry(form.entry_data(), actor=_actor()))
+    entry = _saved(form, lambda: services.create_entry(form.entry_data(), actor=current_actor()))
     if entry is not None:
         flash(_("Entry “%(name)s” saved.", name=entry.label), "success")
         return redirect(url_for(".update", entry_id=entry.id))
@@ -155,8 +142,8 @@ def create():
 @bp.route("/entries/<int:entry_id>", methods=["GET", "POST"])
 def update(entry_id: int):
     """The entry's edit form; read-only for the roles that may not change the inventory."""
-    entry = _get(CookieEntry, entry_id)
-    if not current_user.can_edit_inventory():
+    entry = get_or_404(CookieEntry, entry_id)
+    if not current_user.is_editor:
         if request.method != "GET":
             abort(403)
         return _entry_page(entry, None)
@@ -164,7 +151,7 @@ def update(entry_id: int):
     if _saved(
         form,
         lambda: services.update_entry(
-            entry, form.entry_data(), actor=_actor(), minor_edit=form.minor_edit.data
+            entry, form.entry_data(), actor=current_actor(), minor_edit=form.minor_edit.data
         ),
     ):
         flash(_("Entry “%(name)s” saved.", name=entry.label), "success")
@@ -175,8 +162,8 @@ def update(entry_id: int):
 @bp.post("/entries/<int:entry_id>/archive")
 @editors_only
 def archive(entry_id: int):
-    entry = _get(CookieEntry, entry_id)
-    if _done(lambda: services.archive_entry(entry, actor=_actor())):
+    entry = get_or_404(CookieEntry, entry_id)
+    if _done(lambda: services.archive_entry(entry, actor=current_actor())):
         flash(_("Entry “%(name)s” archived.", name=entry.label), "success")
     return redirect(url_for(".update", entry_id=entry_id))
 
@@ -186,31 +173,30 @@ def archive(entry_id: int):
 def dismiss_warning(entry_id: int):
     """Set aside one of the entry's own warnings, with a reason; its texts' are the translation
     view's."""
-    entry = _get(CookieEntry, entry_id)
+    entry = get_or_404(CookieEntry, entry_id)
     form = DismissForm()
     if not form.validate_on_submit():
         flash(_("Say why the warning does not apply."), "error")
         return redirect(url_for(".update", entry_id=entry_id) + "#problems")
-    problem = next(
-        (
-            found
-            for found in checks.check_entry(entry)
-            if found.unit_id is None and found.check == form.check.data
-        ),
-        None,
-    )
-    if problem is None:
-        flash(_("This warning no longer applies."), "info")
-    elif _done(lambda: checks.dismiss_warning(problem, reason=form.reason.data, actor=_actor())):
-        flash(_("Warning dismissed."), "success")
+    try:
+        dismissal = checks.dismiss(
+            form.check.data, reason=form.reason.data, actor=current_actor(), entry=entry
+        )
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        if dismissal is None:
+            flash(_("This warning no longer applies."), "info")
+        else:
+            flash(_("Warning dismissed."), "success")
     return redirect(url_for(".update", entry_id=entry_id) + "#problems")
 
 
 @bp.post("/entries/<int:entry_id>/restore")
 @editors_only
 def restore(entry_id: int):
-    entry = _get(CookieEntry, entry_id)
-    if _done(lambda: services.restore_entry(entry, actor=_actor())):
+    entry = get_or_404(CookieEntry, entry_id)
+    if _done(lambda: services.restore_entry(entry, actor=current_actor())):
         flash(_("Entry “%(name)s” restored.", name=entry.label), "success")
     return redirect(url_for(".update", entry_id=entry_id))
 
@@ -219,12 +205,12 @@ def restore(entry_id: int):
 @editors_only
 def delete(entry_id: int):
     """Ask before deleting an archived entry for good; then delete it."""
-    entry = _get(CookieEntry, entry_id)
+    entry = get_or_404(CookieEntry, entry_id)
     label = entry.label
     form = ConfirmForm()
     if not form.validate_on_submit():
         return render_template("inventory/entry_delete.html", entry=entry, form=form)
-    if _done(lambda: services.delete_entry(entry, actor=_actor())):
+    if _done(lambda: services.delete_entry(entry, actor=current_actor())):
         flash(_("Entry “%(name)s” deleted.", name=label), "success")
         return redirect(url_for(".index", status="archived"))
     return redirect(url_for(".update", entry_id=entry_id))
@@ -236,7 +222,7 @@ def delete(entry_id: int):
 @bp.get("/categories/")
 def categories():
     return render_template(
-        "inventory/categories.html", rows=services.categories_with_counts(), label=category_label
+        "inventory/categories.html", rows=queries.categories_with_counts(), label=category_label
     )
 
 
@@ -244,7 +230,9 @@ def categories():
 @editors_only
 def create_category():
     form = CategoryForm()
-    category = _saved(form, lambda: services.create_category(**form.values(), actor=_actor()))
+    category = _saved(
+        form, lambda: services.create_category(**form.values(), actor=current_actor())
+    )
     if category is not None:
         flash(_("Category “%(name)s” saved.", name=category_label(category)), "success")
         return redirect(url_for(".categories"))
@@ -254,12 +242,12 @@ def create_category():
 @bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
 @editors_only
 def update_category(category_id: int):
-    category = _get(Category, category_id)
+    category = get_or_404(Category, category_id)
     form = CategoryForm(current=category)
     if _saved(
         form,
         lambda: services.update_category(
-            category, **form.values(), actor=_actor(), minor_edit=form.minor_edit.data
+            category, **form.values(), actor=current_actor(), minor_edit=form.minor_edit.data
         ),
     ):
         flash(_("Category “%(name)s” saved.", name=category_label(category)), "success")
@@ -270,9 +258,9 @@ def update_category(category_id: int):
 @bp.post("/categories/<int:category_id>/move")
 @editors_only
 def move_category(category_id: int):
-    category = _get(Category, category_id)
+    category = get_or_404(Category, category_id)
     direction = MoveForm().direction.data or ""
-    if _done(lambda: services.move_category(category, direction=direction, actor=_actor())):
+    if _done(lambda: services.move_category(category, direction=direction, actor=current_actor())):
         flash(_("Category “%(name)s” moved.", name=category_label(category)), "success")
     return redirect(url_for(".categories"))
 
@@ -280,9 +268,9 @@ def move_category(category_id: int):
 @bp.post("/categories/<int:category_id>/delete")
 @editors_only
 def delete_category(category_id: int):
-    category = _get(Category, category_id)
+    category = get_or_404(Category, category_id)
     label = category_label(category)
-    if _done(lambda: services.delete_category(category, actor=_actor())):
+    if _done(lambda: services.delete_category(category, actor=current_actor())):
         flash(_("Category “%(name)s” deleted.", name=label), "success")
     return redirect(url_for(".categories"))
 
@@ -294,7 +282,7 @@ def delete_category(category_id: int):
 def providers():
     return render_template(
         "inventory/providers.html",
-        rows=services.providers_with_counts(),
+        rows=queries.providers_with_counts(),
         countries=country_names(),
     )
 
@@ -303,7 +291,9 @@ def providers():
 @editors_only
 def create_provider():
     form = ProviderForm()
-    provider = _saved(form, lambda: services.create_provider(**form.values(), actor=_actor()))
+    provider = _saved(
+        form, lambda: services.create_provider(**form.values(), actor=current_actor())
+    )
     if provider is not None:
         flash(_("Provider “%(name)s” saved.", name=provider.name), "success")
         return redirect(url_for(".providers"))
@@ -313,12 +303,12 @@ def create_provider():
 @bp.route("/providers/<int:provider_id>", methods=["GET", "POST"])
 @editors_only
 def update_provider(provider_id: int):
-    provider = _get(Provider, provider_id)
+    provider = get_or_404(Provider, provider_id)
     form = ProviderForm(current=provider)
     if _saved(
         form,
         lambda: services.update_provider(
-            provider, **form.values(), actor=_actor(), minor_edit=form.minor_edit.data
+            provider, **form.values(), actor=current_actor(), minor_edit=form.minor_edit.data
         ),
     ):
         flash(_("Provider “%(name)s” saved.", name=provider.name), "success")
@@ -329,8 +319,8 @@ def update_provider(provider_id: int):
 @bp.post("/providers/<int:provider_id>/delete")
 @editors_only
 def delete_provider(provider_id: int):
-    provider = _get(Provider, provider_id)
+    provider = get_or_404(Provider, provider_id)
     label = provider.name
-    if _done(lambda: services.delete_provider(provider, actor=_actor())):
+    if _done(lambda: services.delete_provider(provider, actor=current_actor())):
         flash(_("Provider “%(name)s” deleted.", name=label), "success")
     return redirect(url_for(".providers"))

@@ -2,15 +2,14 @@
 
 The policy's addresses serve the bytes stored at publication, never a template: one small
 query says which version is current, the bytes come from the process's cache (``services``).
-Only the 404 pages render a template, one without the interface's chrome (no CSRF token,
-so no session cookie).
+Only the 404 pages render a template (``visitor_pages``), one without the interface's chrome
+(no CSRF token, so no session cookie).
 """
 
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from ..i18n import language_name
+from ..visitor_pages import error_page, not_published
 from . import services
 from .services import PageKind, PublishedVersion
 
@@ -107,39 +106,3 @@ def _cache_publicly(response: Response) -> None:
     """Browsers and CDNs may keep it: a new version reaches everyone within the max-age."""
     response.cache_control.public = True
     response.cache_control.max_age = current_app.config["POLICY_MAX_AGE"]
-
-
-def not_published() -> Response:
-    return _uncached(_render("public/not_published.html", code=404), 404)
-
-
-def error_page(code: int, title: str, message: str, languages: tuple[str, ...] = ()) -> Response:
-    """A visitor's error page, in the address's language when the interface has it.
-
-    ``languages``: the current policy's, offered as links.
-    """
-    page = _render(
-        "public/error.html", code=code, title=title, message=message, languages=languages
-    )
-    return _uncached(page, code)
-
-
-def _render(template: str, **context: object) -> str:
-    """A visitor's page, rendered without the app's context processors.
-
-    ``render_template`` would run Flask-Login's, which loads the current user from the
-    session: a query, and a session write when its session protection trips. A visitor's page
-    needs neither, only the language and the template globals (``_``, ``url_for``).
-    """
-    return current_app.jinja_env.get_template(template).render(
-        current_locale=str(get_locale()), language_name=language_name, **context
-    )
-
-
-def _uncached(page: str, code: int) -> Response:
-    # The page's language may come from Accept-Language, and an error is never worth keeping:
-    # once the policy is published, its address must answer at once.
-    response = current_app.response_class(page, status=code, mimetype="text/html")
-    response.vary.add("Accept-Language")
-    response.cache_control.no_store = True
-    return response

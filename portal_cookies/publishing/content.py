@@ -9,6 +9,7 @@ import hashlib
 import json
 from typing import Any
 
+from ..contexts import TextContext, text_contexts
 from ..i18n import format_duration, is_known_language
 from ..models import (
     Category,
@@ -20,7 +21,6 @@ from ..models import (
     TextUnit,
 )
 from ..portal import get_settings
-from ..translation.contexts import TextContext, text_contexts
 
 # Bumped if the shape below ever changes, so old versions can still be read.
 CONTENT_FORMAT = 1

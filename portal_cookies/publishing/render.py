@@ -23,13 +23,14 @@ from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from ..contexts import POLICY_TEXT_LABELS
 from ..i18n import is_known_language, language_name
 from ..labels import label_of
 from ..markdown import render_inline_markdown, render_markdown
 from ..models import ConsentBasis, StorageKind
-from ..translation.contexts import POLICY_TEXT_LABELS
+from ..visitor_pages import render_standalone
+from .changes import field_label
 from .content import duration_text
-from .diff import field_label
 
 PAGE_TEMPLATE = "public/policy.html"
 CHANGES_TEMPLATE = "public/changes.html"
@@ -67,10 +68,6 @@ def _in_language(language: str) -> Iterator[None]:
     known = language if is_known_language(language) else current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(known):
         yield
-
-
-def _render(template: str, **context: Any) -> str:
-    return current_app.jinja_env.get_template(template).render(**context)
 
 
 @dataclass(frozen=True)
@@ -122,7 +119,7 @@ def _country(code: str | None, language: str) -> str:
     return code
 
 
-def _languages(
+def _language_links(
     portal: dict[str, Any], language: str, path: Callable[[str], str]
 ) -> list[dict[str, Any]]:
     """The language switcher and the ``hreflang`` alternates: each language named in itself."""
@@ -150,7 +147,7 @@ def _document(content: dict[str, Any], language: str, path: Callable[[str], str]
         "direction": _direction(language),
         "portal": portal,
         "title": _title(content, language),
-        "languages": _languages(portal, language, path),
+        "languages": _language_links(portal, language, path),
         "default_href": path(portal["source_language"]),
         "stylesheet": STYLESHEET,
         "policy_href": page_path(language),
@@ -231,7 +228,7 @@ def render_page(
     """
     with _in_language(language):
         before, after = _sections(content, language)
-        return _render(
+        return render_standalone(
             PAGE_TEMPLATE,
             **_document(content, language, page_path),
             preview=preview,
@@ -458,6 +455,6 @@ def render_changes(
             }
             for version in sorted(versions, key=lambda version: -version.number)
         ]
-        return _render(
+        return render_standalone(
             CHANGES_TEMPLATE, **_document(content, language, changes_path), versions=items
         )

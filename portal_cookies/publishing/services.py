@@ -20,14 +20,14 @@ from sqlalchemy.orm import defer, load_only, selectinload
 
 from .. import checks
 from ..audit import record_event
+from ..contexts import TextContext, text_contexts
 from ..extensions import db
 from ..i18n import language_name
-from ..inventory.services import clean_text
 from ..models import PolicyPage, PolicyVersion, User, utcnow
 from ..service_errors import ServiceError
-from ..translation.contexts import TextContext, text_contexts
+from ..values import clean_text
+from .changes import PolicyDiff, compare, needs_renewed_consent
 from .content import build_content, content_hash
-from .diff import PolicyDiff, compare, needs_renewed_consent
 from .render import (
     STYLESHEET,
     VersionRecord,

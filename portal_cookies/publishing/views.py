@@ -5,28 +5,22 @@ Everyone logged in may look; publishing and rolling back need an editor role.
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from .. import checks
-from ..access import EDITOR_ROLES, require_login, role_required
-from ..models import PolicyVersion, User
+from ..access import current_actor, editors_only, require_login
+from ..contexts import text_contexts
+from ..models import PolicyVersion
 from ..portal import get_settings
 from ..service_errors import ServiceError
-from ..translation.contexts import text_contexts
 from . import services
+from .changes import compare, describe_value, needs_renewed_consent
 from .content import build_content
-from .diff import compare, describe_value, needs_renewed_consent
 from .forms import PublishForm, RollbackForm
 
 bp = Blueprint("publishing", __name__, url_prefix="/admin/publishing")
 bp.before_request(require_login)
-editors_only = role_required(*EDITOR_ROLES)
 
 MAX_NUMBER = 2**31 - 1
-
-
-def _actor() -> User:
-    return current_user._get_current_object()
 
 
 def _version(number: int) -> PolicyVersion:
@@ -91,7 +85,7 @@ def publish():
         try:
             version = services.publish_policy(
                 note=form.note.data,
-                actor=_actor(),
+                actor=current_actor(),
                 renewal_override=form.renewal_override(),
                 override_reason=form.override_reason.data or None,
             )
@@ -139,7 +133,7 @@ def rollback(number: int):
         flash(_("Say why you restore this version."), "error")
         return redirect(url_for("publishing.history"))
     try:
-        restored = services.rollback_to(version, note=form.note.data, actor=_actor())
+        restored = services.rollback_to(version, note=form.note.data, actor=current_actor())
     except ServiceError as error:
         flash(error.message, "error")
         return redirect(url_for("publishing.history"))

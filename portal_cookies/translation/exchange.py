@@ -27,12 +27,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..audit import record_event
+from ..contexts import TextContext, text_contexts
 from ..extensions import db
 from ..models import PortalSettings, TextOrigin, TextState, TextVersion, User, text_hash, utcnow
 from ..portal import get_settings
 from ..service_errors import ServiceError
 from ..texts import TextConflict, TextStatus, save_text, status_of
-from .contexts import TextContext, text_contexts
 
 FORMAT_VERSION = "1"
 FORMAT_HEADER = "X-Portal-Cookies-Format"

@@ -11,11 +11,10 @@ from flask_babel import gettext as _
 
 from .. import checks
 from ..audit import record_event
-from ..diffs import Segment, similarity, word_diff
+from ..contexts import TextContext, context_of, text_contexts
 from ..extensions import db
 from ..models import (
     PortalSettings,
-    Role,
     TextKind,
     TextOrigin,
     TextState,
@@ -26,9 +25,12 @@ from ..models import (
 from ..portal import get_settings
 from ..service_errors import ServiceError
 from ..texts import TextStatus, save_text, status_of
-from .contexts import TextContext, context_of, text_contexts
+from ..word_diff import Segment, similarity, word_diff
+from .exchange import export_filename, export_po, import_po
 
-REVIEWER_ROLES = (Role.ADMIN, Role.OPERATOR)
+# The PO exchange with outside translators lives in ``exchange``; the command line calls it here.
+__all__ = ["export_filename", "export_po", "import_po"]
+
 SUGGESTION_THRESHOLD = 0.6
 MAX_SUGGESTIONS = 5
 MAX_TRANSLATION_LENGTH = 10_000
@@ -256,7 +258,7 @@ def approve_translation(
 ) -> TextVersion:
     """A reviewer approves someone else's current, error-free translation."""
     translatable_context(unit, language)
-    if actor.role not in REVIEWER_ROLES:
+    if not actor.is_editor:
         raise ServiceError(_("Only operators and administrators approve translations."))
     current = unit.current_version(language)
     if current is None or status_of(unit, language) not in (
@@ -302,7 +304,7 @@ def revert_to(version: TextVersion, *, base_version_id: int, actor: User) -> Tex
     """Make an old text current again, as a new version; a translation keeps its old source."""
     unit = version.unit
     is_source = version.language == unit.source_language
-    if is_source and actor.role not in REVIEWER_ROLES:
+    if is_source and not actor.is_editor:
         raise ServiceError(_("Only operators and administrators change source texts."))
     if not is_source:
         translatable_context(unit, version.language)

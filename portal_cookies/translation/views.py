@@ -16,16 +16,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import checks
-from ..access import require_login, role_required
-from ..diffs import word_diff
+from ..access import current_actor, editors_only, require_login, role_required
+from ..contexts import context_of, text_contexts
 from ..extensions import db
 from ..forms import DismissForm
-from ..models import Role, TextUnit, TextVersion, User
+from ..lookup import get_or_404, read_id
+from ..models import Role, TextUnit, TextVersion
 from ..portal import get_settings
 from ..service_errors import ServiceError
 from ..texts import TextConflict, TextStatus, status_of
+from ..word_diff import word_diff
 from . import exchange, services
-from .contexts import context_of, text_contexts
 from .forms import (
     ExportForm,
     ImportForm,
@@ -38,17 +39,9 @@ from .forms import (
 bp = Blueprint("translation", __name__, url_prefix="/admin/translation")
 bp.before_request(require_login)
 
-MAX_ID = 2**31 - 1
-
-
-def _actor() -> User:
-    return current_user._get_current_object()
-
 
 def _unit(unit_id: int) -> TextUnit:
-    if unit_id > MAX_ID:
-        abort(404)
-    return db.get_or_404(TextUnit, unit_id)
+    return get_or_404(TextUnit, unit_id)
 
 
 def _queue_form() -> QueueForm:
@@ -80,7 +73,7 @@ def set_review():
     form = ReviewSettingForm()
     if form.validate_on_submit():
         try:
-            services.set_review_required(form.review_required.data, actor=_actor())
+            services.set_review_required(form.review_required.data, actor=current_actor())
             flash(_("The review setting was saved."), "success")
         except ServiceError as error:
             flash(error.message, "error")
@@ -124,7 +117,7 @@ def _editor_page(unit, language, form, *, conflict=None, status_code=200, items=
         dismiss_form=DismissForm(),
         conflict=conflict,
         review_required=settings.review_required,
-        can_review=current_user.role in services.REVIEWER_ROLES,
+        can_review=current_user.is_editor,
     ), status_code
 
 
@@ -140,9 +133,9 @@ def _prefilled_form(unit: TextUnit, language: str) -> TranslationForm:
     )
     if request.args.get("copy") == "source":
         form.text.data = unit.source_text
-    memory_id = request.args.get("memory", "")
-    if memory_id.isdigit() and int(memory_id) <= MAX_ID:
-        suggestion = db.session.get(TextVersion, int(memory_id))
+    memory_id = read_id(request.args.get("memory"))
+    if memory_id is not None:
+        suggestion = db.session.get(TextVersion, memory_id)
         if suggestion is not None and suggestion.language == language:
             form.text.data = suggestion.text
             form.memory_version_id.data = str(suggestion.id)
@@ -165,18 +158,15 @@ def edit(unit_id: int, language: str):
     # leave the filter (it is no longer missing).
     items = _queue_items(language)
     following = services.neighbours(items, unit.id)[1]
-    memory_id = form.memory_version_id.data or ""
-    memory = None
-    if memory_id.isdigit() and int(memory_id) <= MAX_ID:
-        memory = db.session.get(TextVersion, int(memory_id))
-    base = form.base_version_id.data or ""
+    memory_id = read_id(form.memory_version_id.data)
+    memory = db.session.get(TextVersion, memory_id) if memory_id is not None else None
     try:
         services.save_translation(
             unit,
             language,
             form.text.data or "",
-            base_version_id=int(base) if base.isdigit() and int(base) <= MAX_ID else None,
-            actor=_actor(),
+            base_version_id=read_id(form.base_version_id.data),
+            actor=current_actor(),
             from_memory=memory,
         )
     except TextConflict as conflict:
@@ -216,7 +206,12 @@ def _version_action(unit_id: int, language: str, action, message: str):
     args = _queue_form().query_args(leave_out=())
     if form.validate_on_submit() and form.base_version_id.data.isdigit():
         try:
-            action(unit, language, base_version_id=int(form.base_version_id.data), actor=_actor())
+            action(
+                unit,
+                language,
+                base_version_id=int(form.base_version_id.data),
+                actor=current_actor(),
+            )
             flash(message, "success")
         except TextConflict:
             flash(_("Someone saved this text meanwhile; look at it again."), "error")
@@ -233,7 +228,7 @@ def confirm(unit_id: int, language: str):
 
 
 @bp.post("/<int:unit_id>/<language>/approve")
-@role_required(*services.REVIEWER_ROLES)
+@editors_only
 def approve(unit_id: int, language: str):
     return _version_action(
         unit_id, language, services.approve_translation, _("Translation approved.")
@@ -248,18 +243,21 @@ def dismiss(unit_id: int, language: str):
     if not form.validate_on_submit():
         flash(_("Say why the warning does not apply."), "error")
         return redirect(_editor_url(unit_id, language, args))
-    problem = next(
-        (p for p in checks.check_translation(unit, language) if p.check == form.check.data),
-        None,
-    )
-    if problem is None:
-        flash(_("This warning no longer applies."), "info")
+    try:
+        dismissal = checks.dismiss(
+            form.check.data,
+            reason=form.reason.data,
+            actor=current_actor(),
+            unit=unit,
+            language=language,
+        )
+    except ServiceError as error:
+        flash(error.message, "error")
     else:
-        try:
-            checks.dismiss_warning(problem, reason=form.reason.data, actor=_actor())
+        if dismissal is None:
+            flash(_("This warning no longer applies."), "info")
+        else:
             flash(_("Warning dismissed."), "success")
-        except ServiceError as error:
-            flash(error.message, "error")
     return redirect(_editor_url(unit_id, language, args))
 
 
@@ -277,21 +275,21 @@ def history(unit_id: int, language: str):
         context=context_of(unit),
         items=services.text_history(unit, language),
         action_form=VersionActionForm(base_version_id=current.id if current else ""),
-        can_revert=language != unit.source_language or current_user.role in services.REVIEWER_ROLES,
+        can_revert=language != unit.source_language or current_user.is_editor,
     )
 
 
 @bp.post("/<int:unit_id>/<language>/revert/<int:version_id>")
 def revert(unit_id: int, language: str, version_id: int):
     unit = _unit(unit_id)
-    version = db.get_or_404(TextVersion, min(version_id, MAX_ID))
+    version = get_or_404(TextVersion, version_id)
     if version.unit_id != unit.id or version.language != language:
         abort(404)
     form = VersionActionForm()
     if form.validate_on_submit() and form.base_version_id.data.isdigit():
         try:
             services.revert_to(
-                version, base_version_id=int(form.base_version_id.data), actor=_actor()
+                version, base_version_id=int(form.base_version_id.data), actor=current_actor()
             )
             flash(_("The text is back to that version."), "success")
         except TextConflict:
@@ -330,7 +328,7 @@ def import_file():
     report = None
     if form.validate_on_submit():
         try:
-            report = exchange.import_po(form.file.data.read(), actor=_actor())
+            report = exchange.import_po(form.file.data.read(), actor=current_actor())
         except ServiceError as error:
             form.file.errors = [*form.file.errors, error.message]
     return render_template(

@@ -12,9 +12,9 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..diffs import Segment, word_diff
 from ..labels import label_of
 from ..models import ConsentBasis, Party
+from ..word_diff import Segment, word_diff
 from .content import duration_text, entries_of
 
 # Values compared as a whole, and texts compared language by language, word by word.
@@ -235,7 +235,7 @@ def _category_ref(item: Item) -> dict[str, Any]:
     return {"slug": item.key, "name": item.data["name"]}
 
 
-def _languages(*contents: dict[str, Any] | None) -> list[str]:
+def _languages_of(*contents: dict[str, Any] | None) -> list[str]:
     """Every language of the contents, in order of appearance."""
     found: dict[str, None] = {}
     for content in contents:
@@ -338,7 +338,7 @@ def _source_name(category: dict[str, Any], portal: dict[str, Any]) -> str:
 
 def compare(old: dict[str, Any] | None, new: dict[str, Any]) -> PolicyDiff:
     """What changed from ``old`` (None before the first publication) to ``new``."""
-    languages = _languages(old, new)
+    languages = _languages_of(old, new)
     diff = PolicyDiff(initial=old is None)
     old_entries = {
         key: _flat_entry(entry, category)

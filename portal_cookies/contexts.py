@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from ..extensions import db
-from ..labels import label_of
-from ..models import Category, CookieEntry, CurrentText, PolicyText, Provider, TextKind, TextUnit
+from .extensions import db
+from .labels import label_of
+from .models import Category, CookieEntry, CurrentText, PolicyText, Provider, TextKind, TextUnit
 
 POLICY_TEXT_LABELS = {
     "title": _l("Title"),

@@ -1,0 +1,143 @@
+"""The checks of a cookie entry: its own values, then its texts in every language."""
+
+import math
+from collections.abc import Sequence
+from datetime import date
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+
+from ..i18n import format_duration
+from ..models import (
+    ConsentBasis,
+    CookieEntry,
+    DurationKind,
+    DurationUnit,
+    ExemptionGround,
+    Party,
+    utcnow,
+)
+from ..service_errors import ServiceError
+from ..values import validate_cookie_name
+from .problems import Check, Problem, fingerprint, make_problem
+from .text_checks import translation_problems
+
+DAYS_PER_YEAR = 365.2425
+DAYS_PER_MONTH = DAYS_PER_YEAR / 12
+DAYS_PER_UNIT = {
+    DurationUnit.HOURS: 1 / 24,
+    DurationUnit.DAYS: 1,
+    DurationUnit.WEEKS: 7,
+    DurationUnit.MONTHS: DAYS_PER_MONTH,
+    DurationUnit.YEARS: DAYS_PER_YEAR,
+}
+# The CNIL's limit for audience-measurement cookies exempt from consent.
+AUDIENCE_MEASUREMENT_MONTHS = 13
+
+
+def duration_in_months(entry: CookieEntry) -> float | None:
+    """How long an entry's cookie lasts, in months: 0 for a session, infinite until deleted,
+    None when not given."""
+    if entry.duration_kind == DurationKind.SESSION:
+        return 0.0
+    if entry.duration_kind == DurationKind.UNTIL_DELETED:
+        return math.inf
+    if entry.duration_value is None or entry.duration_unit is None:
+        return None
+    if entry.duration_unit == DurationUnit.MONTHS:
+        return float(entry.duration_value)
+    if entry.duration_unit == DurationUnit.YEARS:
+        return entry.duration_value * 12.0
+    return entry.duration_value * DAYS_PER_UNIT[entry.duration_unit] / DAYS_PER_MONTH
+
+
+def _a_year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _entry_checks(entry: CookieEntry) -> list[Problem]:
+    """The checks of an entry's own values (its texts aside)."""
+    found = []
+
+    def add(check: Check, message: str, *values: object) -> None:
+        found.append(
+            make_problem(check, message, entry_id=entry.id, fingerprint=fingerprint(*values))
+        )
+
+    months = duration_in_months(entry)
+    if months is None:
+        add(Check.DURATION_MISSING, _("The duration is missing: say how long it is kept."))
+    if not entry.names:
+        add(Check.INVALID_NAME, _("The entry has no cookie name."))
+    for name in entry.name_list:
+        try:
+            validate_cookie_name(name)
+        except ServiceError as error:
+            add(Check.INVALID_NAME, error.message, name)
+    audience = (
+        entry.consent_basis == ConsentBasis.EXEMPT
+        and entry.exemption_ground == ExemptionGround.AUDIENCE_MEASUREMENT
+    )
+    if audience and months is not None and months > AUDIENCE_MEASUREMENT_MONTHS:
+        message = (
+            _(
+                "Audience measurement is exempt from consent only for 13 months at most "
+                "(CNIL); this entry is kept until deleted."
+            )
+            if months == math.inf
+            else _(
+                "Audience measurement is exempt from consent only for 13 months at most "
+                "(CNIL); this entry lasts %(duration)s.",
+                duration=format_duration(
+                    entry.duration_kind, entry.duration_value, entry.duration_unit
+                ),
+            )
+        )
+        add(
+            Check.AUDIENCE_OVER_13_MONTHS,
+            message,
+            entry.consent_basis,
+            entry.exemption_ground,
+            entry.duration_kind,
+            entry.duration_value,
+            entry.duration_unit,
+        )
+    if entry.party == Party.THIRD and not entry.provider.privacy_policy_url:
+        add(
+            Check.THIRD_PARTY_WITHOUT_PRIVACY_URL,
+            _(
+                "The third party %(provider)s has no privacy-policy URL: add it to the provider.",
+                provider=entry.provider.name,
+            ),
+            entry.party,
+            entry.provider_id,
+        )
+    reviewed = entry.last_reviewed_on
+    if reviewed is None:
+        add(
+            Check.NOT_REVIEWED,
+            _("This entry has never been reviewed: check it and set its review date."),
+            None,
+        )
+    elif reviewed < _a_year_before(utcnow().date()):
+        add(
+            Check.NOT_REVIEWED,
+            _(
+                "This entry was last reviewed on %(date)s, over a year ago.",
+                date=format_date(reviewed, "long"),
+            ),
+            reviewed.isoformat(),
+        )
+    return found
+
+
+def entry_problems(entry: CookieEntry, languages: Sequence[str]) -> list[Problem]:
+    found = _entry_checks(entry)
+    for unit in entry.text_units.values():
+        for language in languages:
+            if language != unit.source_language:
+                found += translation_problems(unit, language, entry)
+    return found

@@ -1,0 +1,25 @@
+"""Rows named by an address or a form: ids people can type, bounded by what a column holds."""
+
+from typing import TypeVar
+
+from flask import abort
+
+from .extensions import db
+
+M = TypeVar("M")
+
+# Larger ids fit no database column: such an address is simply not found.
+MAX_ID = 2**31 - 1
+
+
+def get_or_404(model: type[M], ident: int) -> M:
+    """The row with this id, or a 404 page: never a database error for an id out of range."""
+    if ident > MAX_ID:
+        abort(404)
+    return db.get_or_404(model, ident)
+
+
+def read_id(text: str | None) -> int | None:
+    """An id typed in a form or a query string, or None when it cannot be one."""
+    text = text or ""
+    return int(text) if text.isdigit() and int(text) <= MAX_ID else None
