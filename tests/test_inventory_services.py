@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 import pytest
-from conftest import count_rows
 
 from portal_cookies.extensions import db
 from portal_cookies.inventory import services
@@ -27,6 +26,7 @@ from portal_cookies.models import (
 )
 from portal_cookies.service_errors import ServiceError
 from portal_cookies.texts import save_text
+from tests.helpers import count_rows
 
 TABLES = (CookieEntry, CookieName, Category, Provider, TextUnit, TextVersion, AuditEvent)
 
