@@ -1,18 +1,15 @@
 """Fixtures in the Flask tutorial's shape: app, client, runner, and makers for test data.
 
 The suite runs on SQLite, or on PostgreSQL when TEST_DATABASE_URL is set. One database per
-run; every table is emptied after each test.
+run; every table is emptied after each test. Plain helpers live in tests/helpers.py.
 """
 
 import json
-import os
-import re
 import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from werkzeug.serving import make_server
@@ -21,48 +18,12 @@ from portal_cookies import create_app
 from portal_cookies.auth import services as auth_services
 from portal_cookies.extensions import db
 from portal_cookies.models import Role, User
-
-PASSWORD = "correct horse battery staple"
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
-
-
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    if TEST_DATABASE_URL:
-        return TEST_DATABASE_URL
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-
-
-def test_settings(url: str) -> dict[str, object]:
-    return {
-        "TESTING": True,
-        "SECRET_KEY": "test secret, not for production",
-        "SQLALCHEMY_DATABASE_URI": url,
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-        "SERVER_NAME": None,
-    }
-
-
-class RequestClient(FlaskClient):
-    """A test client whose every request runs in an app context of its own, as in production.
-
-    Tests run inside one app context (``_clean_database``), and Flask reuses a pushed app
-    context for requests: without this, every request and every client of a test would share
-    one ``g`` (Flask-Login's current user, Flask-Babel's locale) and the test's database
-    session, which also hides a view that forgets to commit.
-    """
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            response = super().open(*args, **kwargs)
-        # The test's own objects now show what the request committed, and only that.
-        db.session.expire_all()
-        return response
+from tests.helpers import PASSWORD, RequestClient, database_url, settings_for, stored_pages
 
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    app = create_app(test_settings(database_url(tmp_path_factory)))
+    app = create_app(settings_for(database_url(tmp_path_factory)))
     app.test_client_class = RequestClient
     with app.app_context():
         db.drop_all()
@@ -160,32 +121,6 @@ def live_server(app: Flask) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-def count_rows(model: type) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
-
-
-def count_queries(action: Callable[[], object]) -> int:
-    """How many SQL statements ``action`` sends to the database."""
-    statements = []
-
-    def count(*args):
-        statements.append(args[2])
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        action()
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-    return len(statements)
-
-
-def page_language(response) -> str:
-    """The language a page says it is in: ``<html lang="...">``."""
-    match = re.search(r'<html lang="([^"]*)"', response.get_data(as_text=True))
-    assert match, "the page has no <html lang>"
-    return match.group(1)
-
-
 @pytest.fixture
 def make_category() -> Callable[..., object]:
     """A category made through the inventory's service: ``make_category(slug="marketing")``."""
@@ -271,33 +206,6 @@ def make_cookie(make_provider, make_category) -> Callable[..., object]:
         return entry
 
     return make
-
-
-def log_in(client: FlaskClient, role: Role | str) -> User:
-    """A new account of ``role``, logged in straight through the session: no password hashing,
-    for the many tests that need someone logged in but do not test logging in."""
-    role = Role(role)
-    number = count_rows(User) + 1
-    user = User(email=f"{role.value}-{number}@example.org", role=role, password_hash="!")
-    db.session.add(user)
-    db.session.commit()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-    return user
-
-
-def stored_pages(number: int, languages=("fr", "en")) -> dict[str, tuple[str, str, str]]:
-    """Pages as publication would store them, (html, json, changes_html) per language."""
-    return {
-        language: (
-            f'<!doctype html><html lang="{language}"><title>Cookies v{number}</title>'
-            f"<h1>Politique « cookies » v{number} ({language})</h1></html>",
-            json.dumps({"format": 1, "version": number, "language": language, "é": "ü"}),
-            f'<!doctype html><html lang="{language}"><h1>Changes up to v{number}</h1></html>',
-        )
-        for language in languages
-    }
 
 
 @pytest.fixture

@@ -8,14 +8,13 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 import pytest
-from conftest import log_in
-from conftest import test_settings as settings_for
 
 from portal_cookies import create_app
 from portal_cookies.extensions import db
 from portal_cookies.models import Role
 from portal_cookies.publishing.content import build_content
 from portal_cookies.texts import save_text
+from tests.helpers import log_in, settings_for
 
 ANONYMOUS = "anonymous"
 WHO = (ANONYMOUS, *(role.value for role in Role))

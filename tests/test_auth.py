@@ -4,13 +4,12 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from conftest import PASSWORD, page_language
-from conftest import test_settings as settings_for
 
 from portal_cookies import create_app
 from portal_cookies.auth import services
 from portal_cookies.extensions import db, limiter
 from portal_cookies.models import User
+from tests.helpers import PASSWORD, page_language, settings_for
 
 NEW_PASSWORD = "a brand new passphrase"
 GENERIC_FAILURE = "Wrong e-mail or password, or the account is disabled."

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import PASSWORD
 from playwright.sync_api import Page, expect, sync_playwright
 
 from portal_cookies.demo import load_demo_portal
 from portal_cookies.extensions import db
 from portal_cookies.models import CookieEntry, CookieName, DurationUnit, PortalSettings, Role
 from portal_cookies.texts import save_text, set_source_text
+from tests.helpers import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -4,7 +4,6 @@ warnings can be dismissed with a reason until what they checked changes."""
 from datetime import date, timedelta
 
 import pytest
-from conftest import count_queries, count_rows, log_in
 
 from portal_cookies import checks
 from portal_cookies.checks import Check, Severity
@@ -25,16 +24,9 @@ from portal_cookies.models import (
 )
 from portal_cookies.service_errors import ServiceError
 from portal_cookies.texts import create_unit, save_text, set_source_text
+from tests.helpers import count_queries, count_rows, log_in, translate
 
 RECENTLY = date.today() - timedelta(days=30)
-
-
-def translate(unit: TextUnit, text: str, language: str = "en", **options) -> None:
-    current = unit.current_version(language)
-    save_text(
-        unit, language, text, None, base_version_id=current.id if current else None, **options
-    )
-    db.session.commit()
 
 
 def found(problems) -> list[str]:

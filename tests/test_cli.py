@@ -2,13 +2,13 @@
 
 import pytest
 import sqlalchemy as sa
-from conftest import PASSWORD, count_rows
 
 from portal_cookies import ConfigurationError, create_app
 from portal_cookies.auth import services
 from portal_cookies.config import Config
 from portal_cookies.extensions import db
 from portal_cookies.models import Role, User
+from tests.helpers import PASSWORD, count_rows
 
 NEW_PASSWORD = "another long passphrase"
 

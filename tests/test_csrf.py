@@ -5,10 +5,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from conftest import PASSWORD, page_language
 
 from portal_cookies.extensions import db
 from portal_cookies.models import User
+from tests.helpers import PASSWORD, page_language
 
 pytestmark = pytest.mark.usefixtures("csrf_enabled")
 

@@ -1,12 +1,12 @@
 """The dashboard: what is published, and what the draft would change."""
 
 import sqlalchemy as sa
-from conftest import log_in
 
 from portal_cookies.demo import load_demo_portal
 from portal_cookies.extensions import db
 from portal_cookies.models import CookieName, Role
 from portal_cookies.texts import set_source_text
+from tests.helpers import log_in
 
 
 def test_the_dashboard_says_nothing_is_published_yet(client):

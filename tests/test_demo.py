@@ -15,7 +15,7 @@ from portal_cookies.models import (
     TextVersion,
     User,
 )
-from tests.conftest import count_rows
+from tests.helpers import count_rows
 
 
 def load(runner) -> str:

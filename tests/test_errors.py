@@ -4,13 +4,12 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from conftest import PASSWORD, page_language
-from conftest import test_settings as settings_for
 from flask_login import current_user
 
 from portal_cookies import create_app
 from portal_cookies.extensions import db
 from portal_cookies.models import Role, User
+from tests.helpers import PASSWORD, page_language, settings_for
 
 
 def test_an_unknown_address_gives_a_404_page_in_the_interface_language(client):

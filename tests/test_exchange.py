@@ -13,7 +13,6 @@ import polib
 import pytest
 import sqlalchemy as sa
 from babel.messages.pofile import read_po
-from conftest import count_rows
 
 from portal_cookies import texts
 from portal_cookies.extensions import db
@@ -33,6 +32,7 @@ from portal_cookies.service_errors import ServiceError
 from portal_cookies.texts import TextStatus, status_of
 from portal_cookies.translation import exchange
 from portal_cookies.translation.exchange import ImportOutcome, export_po, import_po
+from tests.helpers import count_rows, translate
 
 MSGFMT = shutil.which("msgfmt")
 MSGCAT = shutil.which("msgcat")
@@ -105,14 +105,6 @@ def policy(portal, make_cookie):
         "session": session,
         "language": language,
     }
-
-
-def translate(unit: TextUnit, text: str, *, state: TextState = TextState.TRANSLATED) -> None:
-    current = unit.current_version("en")
-    texts.save_text(
-        unit, "en", text, None, base_version_id=current.id if current else None, state=state
-    )
-    db.session.commit()
 
 
 def parse(data: bytes) -> polib.POFile:

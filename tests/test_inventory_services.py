@@ -3,11 +3,9 @@
 from datetime import date, timedelta
 
 import pytest
-from conftest import count_rows
 
 from portal_cookies.extensions import db
-from portal_cookies.inventory import services
-from portal_cookies.inventory import queries
+from portal_cookies.inventory import queries, services
 from portal_cookies.inventory.queries import EntryFilters, EntrySort, EntryStatus
 from portal_cookies.inventory.services import EntryData
 from portal_cookies.inventory.validation import validate_entry
@@ -30,6 +28,7 @@ from portal_cookies.models import (
 )
 from portal_cookies.service_errors import ServiceError
 from portal_cookies.texts import save_text
+from tests.helpers import count_rows
 
 TABLES = (CookieEntry, CookieName, Category, Provider, TextUnit, TextVersion, AuditEvent)
 

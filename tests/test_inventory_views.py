@@ -5,7 +5,6 @@ from datetime import date
 from html import unescape
 
 import pytest
-from conftest import count_queries, count_rows, log_in
 
 from portal_cookies import checks
 from portal_cookies.extensions import db
@@ -22,6 +21,7 @@ from portal_cookies.models import (
     TextUnit,
 )
 from portal_cookies.texts import save_text
+from tests.helpers import count_queries, count_rows, log_in
 
 INVENTORY = "/admin/inventory"
 

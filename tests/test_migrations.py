@@ -11,10 +11,10 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
-from conftest import TEST_DATABASE_URL
 
 from portal_cookies.config import PROJECT_ROOT
 from portal_cookies.extensions import db
+from tests.helpers import TEST_DATABASE_URL
 
 
 def flask(url: str, *args: str) -> subprocess.CompletedProcess:

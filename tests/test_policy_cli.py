@@ -8,7 +8,7 @@ from portal_cookies.demo import load_demo_portal
 from portal_cookies.extensions import db
 from portal_cookies.models import CookieName, PolicyPage, PolicyVersion
 from portal_cookies.texts import save_text
-from tests.conftest import count_rows
+from tests.helpers import count_rows
 
 
 def session_purpose_entry():

@@ -8,8 +8,6 @@ from datetime import UTC, datetime, timedelta
 
 import jinja2
 import pytest
-from conftest import RequestClient, count_queries, log_in, page_language, stored_pages
-from conftest import test_settings as settings_for
 from flask import session
 from werkzeug.http import http_date
 
@@ -17,6 +15,14 @@ from portal_cookies import create_app
 from portal_cookies.extensions import db
 from portal_cookies.models import Role
 from portal_cookies.public import services
+from tests.helpers import (
+    RequestClient,
+    count_queries,
+    log_in,
+    page_language,
+    settings_for,
+    stored_pages,
+)
 
 PUBLISHED_AT = datetime(2026, 3, 2, 9, 30, 15, 123456, tzinfo=UTC)
 NOT_PUBLISHED = "This portal has not published its cookie policy yet"

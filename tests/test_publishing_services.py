@@ -31,7 +31,6 @@ from portal_cookies.models import (
     PolicyVersion,
     PortalSettings,
     Provider,
-    TextUnit,
 )
 from portal_cookies.portal import create_policy_text
 from portal_cookies.publishing import services
@@ -39,8 +38,8 @@ from portal_cookies.publishing.changes import compare, describe_value, needs_ren
 from portal_cookies.publishing.content import build_content, content_hash
 from portal_cookies.publishing.render import render_json, render_page
 from portal_cookies.service_errors import ServiceError
-from portal_cookies.texts import save_text, set_source_text
-from tests.conftest import TEST_DATABASE_URL, count_queries, count_rows
+from portal_cookies.texts import set_source_text
+from tests.helpers import TEST_DATABASE_URL, count_queries, count_rows, translate
 
 PUBLISHED_AT = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
 
@@ -51,12 +50,6 @@ POLICY_TEXTS = [
     ("managing_consent", "Vous pouvez changer d'avis.", "You can change your mind."),
     ("contact", "Écrivez-nous.", "Write to us."),
 ]
-
-
-def translate(unit: TextUnit, text: str, language: str = "en") -> None:
-    current = unit.current_version(language)
-    save_text(unit, language, text, None, base_version_id=current.id if current else None)
-    db.session.commit()
 
 
 def in_english(obj: object, **english: str) -> None:

@@ -1,13 +1,13 @@
 """The publishing pages: preview, gate, publish, history, compare, roll back."""
 
 import sqlalchemy as sa
-from conftest import log_in
 
 from portal_cookies.demo import load_demo_portal
 from portal_cookies.extensions import db
 from portal_cookies.models import CookieName, PolicyVersion, Role
 from portal_cookies.publishing import services
 from portal_cookies.texts import save_text, set_source_text
+from tests.helpers import log_in
 
 
 def sessionid_purpose():

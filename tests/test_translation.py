@@ -4,7 +4,6 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from conftest import log_in
 
 from portal_cookies.contexts import text_contexts
 from portal_cookies.extensions import db
@@ -17,8 +16,9 @@ from portal_cookies.models import (
     TextVersion,
 )
 from portal_cookies.portal import get_settings
-from portal_cookies.texts import TextStatus, save_text, set_source_text, status_of
+from portal_cookies.texts import TextStatus, set_source_text, status_of
 from portal_cookies.translation import services
+from tests.helpers import log_in, translate
 
 
 @pytest.fixture
@@ -29,15 +29,6 @@ def portal():
     db.session.add(settings)
     db.session.commit()
     return settings
-
-
-def translate(unit, text, language="en", author=None):
-    current = unit.current_version(language)
-    version = save_text(
-        unit, language, text, author, base_version_id=current.id if current else None
-    )
-    db.session.commit()
-    return version
 
 
 def editor_url(unit, language="en", **args):

@@ -1,0 +1,130 @@
+"""Plain helpers and constants shared by the test modules; the fixtures stay in conftest.py.
+
+Import them only as ``from tests.helpers import ...``: pytest also puts tests/ on sys.path, so
+``from helpers import ...`` would work too, and would load a second copy of this module (as
+importing conftest did). Test modules never import conftest.py: pytest loads it by itself.
+"""
+
+import json
+import os
+import re
+from collections.abc import Callable
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from portal_cookies.extensions import db
+from portal_cookies.models import Role, TextState, TextUnit, TextVersion, User
+from portal_cookies.texts import save_text
+
+PASSWORD = "correct horse battery staple"
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if TEST_DATABASE_URL:
+        return TEST_DATABASE_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+def settings_for(url: str) -> dict[str, object]:
+    """The settings of a test app on the database at ``url``."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test secret, not for production",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": None,
+    }
+
+
+class RequestClient(FlaskClient):
+    """A test client whose every request runs in an app context of its own, as in production.
+
+    Tests run inside one app context (``_clean_database``), and Flask reuses a pushed app
+    context for requests: without this, every request and every client of a test would share
+    one ``g`` (Flask-Login's current user, Flask-Babel's locale) and the test's database
+    session, which also hides a view that forgets to commit.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        # The test's own objects now show what the request committed, and only that.
+        db.session.expire_all()
+        return response
+
+
+def count_rows(model: type) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
+
+
+def count_queries(action: Callable[[], object]) -> int:
+    """How many SQL statements ``action`` sends to the database."""
+    statements = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        action()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def page_language(response) -> str:
+    """The language a page says it is in: ``<html lang="...">``."""
+    match = re.search(r'<html lang="([^"]*)"', response.get_data(as_text=True))
+    assert match, "the page has no <html lang>"
+    return match.group(1)
+
+
+def log_in(client: FlaskClient, role: Role | str) -> User:
+    """A new account of ``role``, logged in straight through the session: no password hashing,
+    for the many tests that need someone logged in but do not test logging in."""
+    role = Role(role)
+    number = count_rows(User) + 1
+    user = User(email=f"{role.value}-{number}@example.org", role=role, password_hash="!")
+    db.session.add(user)
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+    return user
+
+
+def stored_pages(number: int, languages=("fr", "en")) -> dict[str, tuple[str, str, str]]:
+    """Pages as publication would store them, (html, json, changes_html) per language."""
+    return {
+        language: (
+            f'<!doctype html><html lang="{language}"><title>Cookies v{number}</title>'
+            f"<h1>Politique « cookies » v{number} ({language})</h1></html>",
+            json.dumps({"format": 1, "version": number, "language": language, "é": "ü"}),
+            f'<!doctype html><html lang="{language}"><h1>Changes up to v{number}</h1></html>',
+        )
+        for language in languages
+    }
+
+
+def translate(
+    unit: TextUnit,
+    text: str,
+    language: str = "en",
+    *,
+    state: TextState = TextState.TRANSLATED,
+) -> TextVersion:
+    """Save ``text`` as ``unit``'s text in ``language``, by no one, and commit.
+
+    It builds on the current text, so the save never meets a conflict: tests that are about
+    conflicts call ``save_text`` themselves.
+    """
+    current = unit.current_version(language)
+    version = save_text(
+        unit, language, text, None, base_version_id=current.id if current else None, state=state
+    )
+    db.session.commit()
+    return version
