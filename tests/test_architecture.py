@@ -1,0 +1,73 @@
+"""The package's layers (docs/ARCHITECTURE.md): imports only go down, an area's public face is
+its ``services`` and ``bp``, and no import cycle exists, counting package ``__init__`` files."""
+
+import ast
+from graphlib import CycleError, TopologicalSorter
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "portal_cookies"
+AREAS = {path.parent.name for path in PACKAGE.glob("*/views.py")}
+ABOVE_THE_AREAS = {"portal_cookies", "portal_cookies.cli", "portal_cookies.demo"}
+PUBLIC_FACE = {"services", "bp"}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports(path: Path) -> list[str]:
+    """Every portal_cookies module ``path`` imports, names imported from a package included
+    as ``package.name``."""
+    name, found = module_name(path), []
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+            module = ".".join(part for part in (base, node.module) if part)
+            found += [module] + [f"{module}.{alias.name}" for alias in node.names]
+    return [module for module in found if module.startswith("portal_cookies")]
+
+
+MODULES = {module_name(path): imports(path) for path in PACKAGE.rglob("*.py")}
+
+
+def area_of(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] in AREAS else None
+
+
+def test_areas_are_entered_through_their_services_only():
+    wrong = []
+    for module, imported in MODULES.items():
+        for target in imported:
+            area, parts = area_of(target), target.split(".")
+            if area is None or area == area_of(module):
+                continue
+            if module not in ABOVE_THE_AREAS and area_of(module) is None:
+                wrong.append(f"{module} (below the areas) imports {target}")
+            elif len(parts) > 2 and parts[2] not in PUBLIC_FACE:
+                wrong.append(f"{module} imports {target}, private to {area}")
+    assert wrong == []
+
+
+def packages_run(module: str, target: str) -> set[str]:
+    """What importing ``target`` from ``module`` runs: the target, and first the ``__init__``
+    of each package around it that is not already running around ``module``."""
+    parts = target.split(".")
+    run = {".".join(parts[:depth]) for depth in range(2, len(parts) + 1)}
+    return {name for name in run if not f"{module}.".startswith(f"{name}.")}
+
+
+def test_no_import_cycle():
+    graph = {
+        module: {name for target in imported for name in packages_run(module, target)}
+        & set(MODULES)
+        for module, imported in MODULES.items()
+    }
+    try:
+        TopologicalSorter(graph).prepare()
+    except CycleError as error:
+        raise AssertionError(f"import cycle: {' -> '.join(error.args[1])}") from None
