@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice, enum_coerce
 from wtforms.validators import DataRequired, Length, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .checks import MAX_REASON_LENGTH
 from .labels import choices_for
 
 
@@ -136,7 +137,7 @@ class DismissForm(BaseForm):
         _l("Why this warning does not apply"),
         validators=[
             DataRequired(message=_l("Say why the warning does not apply.")),
-            Length(max=1000),
+            Length(max=MAX_REASON_LENGTH),
         ],
     )
     submit = SubmitField(_l("Dismiss"))

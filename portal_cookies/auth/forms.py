@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Val
 from ..config import INTERFACE_LANGUAGES
 from ..forms import BaseForm
 from ..i18n import language_name
-from .services import MIN_PASSWORD_LENGTH
+from .services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 
 class LoginForm(BaseForm):
@@ -29,7 +29,7 @@ class PasswordChangeForm(BaseForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=256)],
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
         description=_l("At least %(count)s characters.", count=MIN_PASSWORD_LENGTH),
     )
     confirm_password = PasswordField(

@@ -125,6 +125,7 @@ def _entry_page(entry: CookieEntry | None, form: EntryForm | None):
         labels=ENTRY_LABELS,
         problems=problems,
         problem_groups=checks.grouped(problems),
+        dismiss_form=DismissForm(formdata=None),
     )
 
 

@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from ..forms import BaseForm
+from .services import MAX_NOTE_LENGTH, MAX_REASON_LENGTH
 
 RENEWAL_CHOICES = [
     SelectChoice("computed", _l("As computed from the change")),
@@ -19,13 +20,13 @@ class PublishForm(BaseForm):
         _l("Note"),
         validators=[
             DataRequired(message=_l("Say in a few words what this version changes.")),
-            Length(max=2000),
+            Length(max=MAX_NOTE_LENGTH),
         ],
         description=_l("Shown in the history and in the public change log."),
     )
     renewal = RadioField(_l("Renewed consent"), choices=RENEWAL_CHOICES, default="computed")
     override_reason = TextAreaField(
-        _l("Why you override the computed answer"), validators=[Length(max=2000)]
+        _l("Why you override the computed answer"), validators=[Length(max=MAX_REASON_LENGTH)]
     )
     submit = SubmitField(_l("Publish"))
 
@@ -38,7 +39,7 @@ class RollbackForm(BaseForm):
         _l("Note"),
         validators=[
             DataRequired(message=_l("Say why you restore this version.")),
-            Length(max=2000),
+            Length(max=MAX_NOTE_LENGTH),
         ],
     )
     submit = SubmitField(_l("Publish this content again"))

@@ -3,6 +3,8 @@
 Everyone logged in may look; publishing and rolling back need an editor role.
 """
 
+from typing import NamedTuple
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -30,6 +32,14 @@ def _version(number: int) -> PolicyVersion:
     return version
 
 
+class GateRow(NamedTuple):
+    """A line of the gate report as the problem list shows it, with where to fix it."""
+
+    problem: checks.Problem
+    text: str
+    link: str | None
+
+
 def fix_link(line: services.GateLine, source_language: str) -> str | None:
     """Where to fix a problem: the translation editor, or the inventory page it is about."""
     problem, context = line.problem, line.context
@@ -55,7 +65,10 @@ def _index_page(form: PublishForm, status_code: int = 200):
         "publishing/index.html",
         form=form,
         current=current,
-        lines=[(line, fix_link(line, settings.source_language)) for line in lines],
+        lines=[
+            GateRow(line.problem, line.text, fix_link(line, settings.source_language))
+            for line in lines
+        ],
         blocking=checks.errors(problems),
         problems=problems,
         diff=compare(current.content if current else None, draft),

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..forms import BaseForm, QueryForm, choice_field, enum_field, optional, options
 from ..i18n import language_name
 from ..models import Category, Provider, TextKind
-from .services import QueueFilter, QueueParams, target_languages
+from .services import MAX_TRANSLATION_LENGTH, QueueFilter, QueueParams, target_languages
 
 FILTER_LABELS = {
     QueueFilter.ALL: _l("All texts"),
@@ -83,7 +83,7 @@ class TranslationForm(BaseForm):
         _l("Translation"),
         validators=[
             DataRequired(message=_l("Write the translation, or go on to the next text.")),
-            Length(max=10_000),
+            Length(max=MAX_TRANSLATION_LENGTH),
         ],
     )
     # The version the editor started from: a save is refused if someone saved since.

@@ -114,7 +114,7 @@ def _editor_page(unit, language, form, *, conflict=None, status_code=200, items=
         following=following,
         args=queue_form.query_args(leave_out=()),
         action_form=VersionActionForm(base_version_id=current.id if current else ""),
-        dismiss_form=DismissForm(),
+        dismiss_form=DismissForm(formdata=None),
         conflict=conflict,
         review_required=settings.review_required,
         can_review=current_user.is_editor,
