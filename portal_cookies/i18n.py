@@ -1,5 +1,7 @@
 """Interface language selection and language-aware formatting."""
 
+from typing import Any
+
 from babel import Locale, UnknownLocaleError
 from babel.units import format_unit
 from flask import current_app, has_request_context, request, session
@@ -78,3 +80,13 @@ def format_duration(
     if kind == DurationKind.FIXED and value is not None and unit is not None:
         return format_unit(value, _UNIT_KEYS[unit], length="long", locale=language)
     return _("Not given")
+
+
+def duration_text(duration: dict[str, Any], language: str | None = None) -> str:
+    """A content's duration in words of ``language`` (default: the interface's)."""
+    return format_duration(
+        DurationKind(duration["kind"]) if duration["kind"] else None,
+        duration["value"],
+        DurationUnit(duration["unit"]) if duration["unit"] else None,
+        language if language and is_known_language(language) else None,
+    )

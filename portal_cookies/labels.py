@@ -1,9 +1,13 @@
-"""The words people read for the domain's fixed values, in the interface language."""
+"""The words people read for the domain's fixed values and fields, in the interface language."""
 
 import enum
+from typing import Any
 
+from flask_babel import LazyString
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from .i18n import duration_text
 from .models import (
     ConsentBasis,
     DurationKind,
@@ -78,3 +82,80 @@ def label_of(value: enum.Enum | str | None) -> str:
 def choices_for(enum_class: type[enum.Enum]) -> list[tuple[str, str]]:
     """Choices for a select or radio field, in the enum's order."""
     return [(member.value, label_of(member)) for member in enum_class]
+
+
+# Every field of an entry, a category, a provider and the portal's settings, as a sentence
+# names it ("_ga: duration changed."): the publishing diff, the public change log, the audit
+# history and the forms all read it here.
+FIELD_LABELS = {
+    "category": _l("category"),
+    "names": _l("cookie names"),
+    "provider": _l("provider"),
+    "storage_kind": _l("storage"),
+    "party": _l("party"),
+    "domain": _l("domain"),
+    "locations": _l("location"),
+    "duration": _l("duration"),
+    "duration_kind": _l("duration"),
+    "duration_value": _l("duration value"),
+    "duration_unit": _l("duration unit"),
+    "consent_basis": _l("consent basis"),
+    "exemption_ground": _l("exemption ground"),
+    "function": _l("function"),
+    "purpose": _l("purpose"),
+    "visible": _l("shown on the policy"),
+    "notes": _l("internal notes"),
+    "last_reviewed_on": _l("last reviewed on"),
+    "archived": _l("archived"),
+    "slug": _l("slug"),
+    "position": _l("position on the page"),
+    "consent_required_default": _l("consent required by default"),
+    "name": _l("name"),
+    "explanation": _l("explanation"),
+    "website": _l("website"),
+    "privacy_policy_url": _l("privacy policy"),
+    "country": _l("country"),
+    "safeguard": _l("safeguard"),
+    "base_url": _l("portal address"),
+    "source_language": _l("source language"),
+    "languages": _l("languages"),
+    "contact_email": _l("contact e-mail"),
+    "consent_centre_url": _l("consent centre"),
+}
+# The fields whose values are an enum's: shown by their label.
+ENUM_FIELDS = frozenset(
+    {
+        "storage_kind",
+        "party",
+        "locations",
+        "duration_kind",
+        "duration_unit",
+        "consent_basis",
+        "exemption_ground",
+    }
+)
+
+
+def field_label(name: str, *, capitalized: bool = False) -> str:
+    """A field's name for people, in the interface language; ``capitalized`` to head a row
+    or label a form field."""
+    label = str(FIELD_LABELS.get(name, name))
+    return label[:1].upper() + label[1:] if capitalized else label
+
+
+def form_label(name: str) -> LazyString:
+    """A field's label for a form class: read in the language of each request."""
+    return LazyString(field_label, name, capitalized=True)
+
+
+def describe_value(name: str, value: Any, language: str | None = None) -> str:
+    """A field's value in words, for showing before and after a change."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if name == "duration":
+        return duration_text(value, language)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return ", ".join(label_of(item) if name in ENUM_FIELDS else str(item) for item in value)
+    return label_of(value) if name in ENUM_FIELDS else str(value)

@@ -5,7 +5,7 @@ from flask_babel import get_locale
 
 from .config import INTERFACE_LANGUAGES
 from .i18n import format_duration, language_name
-from .labels import label_of
+from .labels import describe_value, field_label, label_of
 from .models import TextUnit
 
 CONTENT_SECURITY_POLICY = (
@@ -24,6 +24,8 @@ def register_template_helpers(app: Flask) -> None:
             "format_duration": format_duration,
             "label_of": label_of,
             "role_label": label_of,
+            "field_label": field_label,
+            "describe_value": describe_value,
         }
 
     @app.template_global()

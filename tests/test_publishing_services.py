@@ -16,6 +16,7 @@ from flask_babel import force_locale
 from portal_cookies.config import PROJECT_ROOT
 from portal_cookies.extensions import db
 from portal_cookies.inventory import services as inventory
+from portal_cookies.labels import describe_value
 from portal_cookies.markdown import render_inline_markdown, render_markdown
 from portal_cookies.models import (
     AuditEvent,
@@ -34,7 +35,7 @@ from portal_cookies.models import (
 )
 from portal_cookies.portal import create_policy_text
 from portal_cookies.publishing import services
-from portal_cookies.publishing.changes import compare, describe_value, needs_renewed_consent
+from portal_cookies.publishing.changes import compare, needs_renewed_consent
 from portal_cookies.publishing.content import build_content, content_hash
 from portal_cookies.publishing.render import render_json, render_page
 from portal_cookies.service_errors import ServiceError

@@ -36,6 +36,7 @@ from ..forms import (
     optional,
     options,
 )
+from ..labels import form_label
 from ..models import (
     Category,
     ConsentBasis,
@@ -60,27 +61,6 @@ from .validation import (
     validate_provider,
 )
 
-# The entry's fields as people read them: in the form, and in the entry's history.
-ENTRY_LABELS = {
-    "provider": _l("Provider"),
-    "category": _l("Category"),
-    "names": _l("Cookie names"),
-    "storage_kind": _l("Storage"),
-    "party": _l("Party"),
-    "domain": _l("Domain"),
-    "locations": _l("Used on"),
-    "function": _l("Function"),
-    "purpose": _l("Purpose"),
-    "duration_kind": _l("Duration"),
-    "duration_value": _l("Duration value"),
-    "duration_unit": _l("Duration unit"),
-    "consent_basis": _l("Consent basis"),
-    "exemption_ground": _l("Exemption ground"),
-    "visible": _l("Shown on the policy"),
-    "notes": _l("Internal notes"),
-    "last_reviewed_on": _l("Last reviewed on"),
-    "archived": _l("Archived"),
-}
 NAME_SEPARATORS = re.compile(r"[\n,]")
 
 
@@ -159,20 +139,20 @@ class CheckedForm(BaseForm):
 class EntryForm(CheckedForm):
     provider = choice_field(
         SelectField,
-        ENTRY_LABELS["provider"],
+        form_label("provider"),
         optional(int),
         message=_l("Choose a provider from the list."),
         validators=[Readable(), DataRequired(_l("Choose a provider."))],
     )
     category = choice_field(
         SelectField,
-        ENTRY_LABELS["category"],
+        form_label("category"),
         optional(int),
         message=_l("Choose a category from the list."),
         validators=[Readable(), DataRequired(_l("Choose a category."))],
     )
     names = TextAreaField(
-        ENTRY_LABELS["names"],
+        form_label("names"),
         validators=[Required()],
         description=_l(
             "One name per line (commas also separate names). A name ending in “.*” stands for "
@@ -181,54 +161,52 @@ class EntryForm(CheckedForm):
         render_kw={"rows": 3, "spellcheck": "false", "autocapitalize": "off"},
     )
     storage_kind = enum_field(
-        SelectField, ENTRY_LABELS["storage_kind"], StorageKind, default=StorageKind.HTTP_COOKIE
+        SelectField, form_label("storage_kind"), StorageKind, default=StorageKind.HTTP_COOKIE
     )
     party = enum_field(
-        RadioField, ENTRY_LABELS["party"], Party, validators=[Required()], default=Party.FIRST
+        RadioField, form_label("party"), Party, validators=[Required()], default=Party.FIRST
     )
     domain = StringField(
-        ENTRY_LABELS["domain"],
+        form_label("domain"),
         description=_l(
             "The domain that sets it, e.g. “.matomo.cloud”. Empty means the portal's own host."
         ),
         render_kw={"spellcheck": "false", "autocapitalize": "off"},
     )
     locations = enum_field(
-        MultiCheckboxField, ENTRY_LABELS["locations"], Location, default=[Location.FRONT_OFFICE]
+        MultiCheckboxField, form_label("locations"), Location, default=[Location.FRONT_OFFICE]
     )
-    function = StringField(ENTRY_LABELS["function"], validators=[Required()])
-    purpose = TextAreaField(ENTRY_LABELS["purpose"], validators=[Required()], render_kw={"rows": 3})
+    function = StringField(form_label("function"), validators=[Required()])
+    purpose = TextAreaField(form_label("purpose"), validators=[Required()], render_kw={"rows": 3})
     duration_kind = enum_field(
-        RadioField, ENTRY_LABELS["duration_kind"], DurationKind, validators=[Required()]
+        RadioField, form_label("duration_kind"), DurationKind, validators=[Required()]
     )
     duration_value = IntegerField(
-        ENTRY_LABELS["duration_value"],
+        form_label("duration_value"),
         validators=[Optional()],
         invalid_value_message=_l("Give a whole number, e.g. 13."),
         render_kw={"min": 1, "max": MAX_DURATION_VALUE, "inputmode": "numeric"},
     )
-    duration_unit = enum_field(
-        SelectField, ENTRY_LABELS["duration_unit"], DurationUnit, empty=CHOOSE
-    )
+    duration_unit = enum_field(SelectField, form_label("duration_unit"), DurationUnit, empty=CHOOSE)
     consent_basis = enum_field(
-        RadioField, ENTRY_LABELS["consent_basis"], ConsentBasis, validators=[Required()]
+        RadioField, form_label("consent_basis"), ConsentBasis, validators=[Required()]
     )
     exemption_ground = enum_field(
-        SelectField, ENTRY_LABELS["exemption_ground"], ExemptionGround, empty=CHOOSE
+        SelectField, form_label("exemption_ground"), ExemptionGround, empty=CHOOSE
     )
     visible = BooleanField(
-        ENTRY_LABELS["visible"],
+        form_label("visible"),
         default=True,
         description=_l("Hidden entries stay in the inventory but not on the published policy."),
     )
     last_reviewed_on = DateField(
-        ENTRY_LABELS["last_reviewed_on"],
+        form_label("last_reviewed_on"),
         validators=[Optional()],
         format="%Y-%m-%d",
         description=_l("When someone last checked this entry against the portal."),
     )
     notes = TextAreaField(
-        ENTRY_LABELS["notes"],
+        form_label("notes"),
         description=_l("For the team; never published."),
         render_kw={"rows": 3},
     )
@@ -283,7 +261,7 @@ class EntryForm(CheckedForm):
 
 class CategoryForm(CheckedForm):
     slug = StringField(
-        _l("Slug"),
+        form_label("slug"),
         validators=[Required()],
         description=_l(
             "Lower-case letters, digits and hyphens, e.g. “statistics”: the category's "
@@ -291,10 +269,10 @@ class CategoryForm(CheckedForm):
         ),
         render_kw={"spellcheck": "false", "autocapitalize": "off"},
     )
-    name = StringField(_l("Name"), validators=[Required()])
-    explanation = TextAreaField(_l("Explanation"), render_kw={"rows": 4})
+    name = StringField(form_label("name"), validators=[Required()])
+    explanation = TextAreaField(form_label("explanation"), render_kw={"rows": 4})
     consent_required_default = BooleanField(
-        _l("Consent required by default"),
+        form_label("consent_required_default"),
         default=True,
         description=_l("As a rule, the cookies of this category need the visitor's consent."),
     )
@@ -315,20 +293,20 @@ class CategoryForm(CheckedForm):
 
 
 class ProviderForm(CheckedForm):
-    name = StringField(_l("Name"), validators=[Required()])
-    website = StringField(_l("Website"), render_kw={"type": "url", "spellcheck": "false"})
+    name = StringField(form_label("name"), validators=[Required()])
+    website = StringField(form_label("website"), render_kw={"type": "url", "spellcheck": "false"})
     privacy_policy_url = StringField(
-        _l("Privacy policy"),
+        form_label("privacy_policy_url"),
         description=_l("The address of the provider's privacy policy."),
         render_kw={"type": "url", "spellcheck": "false"},
     )
     country = SelectField(
-        _l("Country"),
+        form_label("country"),
         description=_l("Where the provider is established."),
         invalid_choice_message=_l("Choose a country from the list."),
     )
     safeguard = TextAreaField(
-        _l("Safeguard"),
+        form_label("safeguard"),
         description=_l(
             "Where data leaves the EU: the legal safeguard (an adequacy decision, standard "
             "contractual clauses...). Leave empty when data stays in the EU."

@@ -30,7 +30,6 @@ from ..portal import get_settings
 from ..service_errors import ServiceError
 from . import queries, services
 from .forms import (
-    ENTRY_LABELS,
     CategoryForm,
     EntryFilterForm,
     EntryForm,
@@ -122,7 +121,6 @@ def _entry_page(entry: CookieEntry | None, form: EntryForm | None):
         entry,
         entry=entry,
         history_events=history,
-        labels=ENTRY_LABELS,
         problems=problems,
         problem_groups=checks.grouped(problems),
         dismiss_form=DismissForm(formdata=None),

@@ -10,12 +10,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
-from ..labels import label_of
+from ..labels import field_label
 from ..models import ConsentBasis, Party
 from ..word_diff import Segment, word_diff
-from .content import duration_text, entries_of
+from .content import entries_of
 
 # Values compared as a whole, and texts compared language by language, word by word.
 ENTRY_FIELDS = (
@@ -44,58 +43,10 @@ PORTAL_FIELDS = (
     "consent_centre_url",
 )
 
-FIELD_LABELS = {
-    "category": _l("category"),
-    "names": _l("cookie names"),
-    "provider": _l("provider"),
-    "storage_kind": _l("storage"),
-    "party": _l("party"),
-    "domain": _l("domain"),
-    "locations": _l("location"),
-    "duration": _l("duration"),
-    "consent_basis": _l("consent"),
-    "exemption_ground": _l("exemption ground"),
-    "function": _l("function"),
-    "purpose": _l("purpose"),
-    "position": _l("position on the page"),
-    "consent_required_default": _l("consent required by default"),
-    "name": _l("name"),
-    "explanation": _l("explanation"),
-    "website": _l("website"),
-    "privacy_policy_url": _l("privacy policy"),
-    "country": _l("country"),
-    "safeguard": _l("safeguard"),
-    "base_url": _l("portal address"),
-    "source_language": _l("source language"),
-    "languages": _l("languages"),
-    "contact_email": _l("contact e-mail"),
-    "consent_centre_url": _l("consent centre"),
-}
-
-
-def field_label(name: str) -> str:
-    """A field's name for people, in the interface language."""
-    return str(FIELD_LABELS.get(name, name))
-
 
 def entry_label(entry: dict[str, Any]) -> str:
     """How people recognise an entry: its cookie names."""
     return ", ".join(name["name"] for name in entry["names"]) or f"#{entry['id']}"
-
-
-def describe_value(name: str, value: Any, language: str | None = None) -> str:
-    """A field's value in words, for showing before and after."""
-    if value is None or value == "" or value == []:
-        return "—"
-    if name == "duration":
-        return duration_text(value, language)
-    if name in ("locations", "languages"):
-        return ", ".join(label_of(item) for item in value)
-    if name == "names":
-        return ", ".join(value)
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    return label_of(value) if isinstance(value, str) else str(value)
 
 
 @dataclass(frozen=True)

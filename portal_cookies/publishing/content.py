@@ -10,12 +10,9 @@ import json
 from typing import Any
 
 from ..contexts import TextContext, text_contexts
-from ..i18n import format_duration, is_known_language
 from ..models import (
     Category,
     CookieEntry,
-    DurationKind,
-    DurationUnit,
     PolicyText,
     Provider,
     TextUnit,
@@ -132,13 +129,3 @@ def entries_of(content: dict[str, Any]) -> dict[int, tuple[dict[str, Any], str]]
         for category in content["categories"]
         for entry in category["entries"]
     }
-
-
-def duration_text(duration: dict[str, Any], language: str | None = None) -> str:
-    """A content's duration in words of ``language`` (default: the interface's)."""
-    return format_duration(
-        DurationKind(duration["kind"]) if duration["kind"] else None,
-        duration["value"],
-        DurationUnit(duration["unit"]) if duration["unit"] else None,
-        language if language and is_known_language(language) else None,
-    )

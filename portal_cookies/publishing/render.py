@@ -24,13 +24,11 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ..contexts import POLICY_TEXT_LABELS
-from ..i18n import is_known_language, language_name
-from ..labels import label_of
+from ..i18n import duration_text, is_known_language, language_name
+from ..labels import field_label, label_of
 from ..markdown import render_inline_markdown, render_markdown
 from ..models import ConsentBasis, StorageKind
 from ..visitor_pages import render_standalone
-from .changes import field_label
-from .content import duration_text
 
 PAGE_TEMPLATE = "public/policy.html"
 CHANGES_TEMPLATE = "public/changes.html"

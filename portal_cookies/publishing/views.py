@@ -15,7 +15,7 @@ from ..models import PolicyVersion
 from ..portal import get_settings
 from ..service_errors import ServiceError
 from . import services
-from .changes import compare, describe_value, needs_renewed_consent
+from .changes import compare, needs_renewed_consent
 from .content import build_content
 from .forms import PublishForm, RollbackForm
 
@@ -74,7 +74,6 @@ def _index_page(form: PublishForm, status_code: int = 200):
         diff=compare(current.content if current else None, draft),
         renewal_reasons=needs_renewed_consent(current.content if current else None, draft),
         languages=settings.enabled_languages,
-        describe_value=describe_value,
     ), status_code
 
 
@@ -133,7 +132,6 @@ def compare_versions():
         newer=newer,
         diff=services.compare_versions(older, newer),
         languages=get_settings().enabled_languages,
-        describe_value=describe_value,
     )
 
 
