@@ -3,6 +3,8 @@
 from collections.abc import Callable
 from typing import Any
 
+from flask import flash
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, SubmitField, TextAreaField
@@ -10,8 +12,11 @@ from wtforms.fields.choices import SelectChoice, enum_coerce
 from wtforms.validators import DataRequired, Length, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from . import checks
 from .checks import MAX_REASON_LENGTH
 from .labels import choices_for
+from .models import User
+from .service_errors import ServiceError
 
 
 def _strip(value: object) -> object:
@@ -130,8 +135,9 @@ def enum_field(
     )
 
 
-# A check's warning set aside, in the translation view or the inventory.
 class DismissForm(BaseForm):
+    """A check's warning set aside, in the translation view or the inventory."""
+
     check = HiddenField(validators=[DataRequired()])
     reason = TextAreaField(
         _l("Why this warning does not apply"),
@@ -141,3 +147,21 @@ class DismissForm(BaseForm):
         ],
     )
     submit = SubmitField(_l("Dismiss"))
+
+    def dismiss(self, *, actor: User, **where: Any) -> None:
+        """Set aside the warning this form names, about ``where`` (an entry, or a unit and a
+        language), and flash how it went."""
+        if not self.validate_on_submit():
+            flash(_("Say why the warning does not apply."), "error")
+            return
+        try:
+            dismissal = checks.dismiss(
+                self.check.data, reason=self.reason.data, actor=actor, **where
+            )
+        except ServiceError as error:
+            flash(error.message, "error")
+            return
+        if dismissal is None:
+            flash(_("This warning no longer applies."), "info")
+        else:
+            flash(_("Warning dismissed."), "success")

@@ -173,21 +173,7 @@ def dismiss_warning(entry_id: int):
     """Set aside one of the entry's own warnings, with a reason; its texts' are the translation
     view's."""
     entry = get_or_404(CookieEntry, entry_id)
-    form = DismissForm()
-    if not form.validate_on_submit():
-        flash(_("Say why the warning does not apply."), "error")
-        return redirect(url_for(".update", entry_id=entry_id) + "#problems")
-    try:
-        dismissal = checks.dismiss(
-            form.check.data, reason=form.reason.data, actor=current_actor(), entry=entry
-        )
-    except ServiceError as error:
-        flash(error.message, "error")
-    else:
-        if dismissal is None:
-            flash(_("This warning no longer applies."), "info")
-        else:
-            flash(_("Warning dismissed."), "success")
+    DismissForm().dismiss(actor=current_actor(), entry=entry)
     return redirect(url_for(".update", entry_id=entry_id) + "#problems")
 
 

@@ -238,27 +238,8 @@ def approve(unit_id: int, language: str):
 @bp.post("/<int:unit_id>/<language>/dismiss")
 def dismiss(unit_id: int, language: str):
     unit = _unit(unit_id)
-    form = DismissForm()
-    args = _queue_form().query_args(leave_out=())
-    if not form.validate_on_submit():
-        flash(_("Say why the warning does not apply."), "error")
-        return redirect(_editor_url(unit_id, language, args))
-    try:
-        dismissal = checks.dismiss(
-            form.check.data,
-            reason=form.reason.data,
-            actor=current_actor(),
-            unit=unit,
-            language=language,
-        )
-    except ServiceError as error:
-        flash(error.message, "error")
-    else:
-        if dismissal is None:
-            flash(_("This warning no longer applies."), "info")
-        else:
-            flash(_("Warning dismissed."), "success")
-    return redirect(_editor_url(unit_id, language, args))
+    DismissForm().dismiss(actor=current_actor(), unit=unit, language=language)
+    return redirect(_editor_url(unit_id, language, _queue_form().query_args(leave_out=())))
 
 
 @bp.get("/<int:unit_id>/<language>/history")
