@@ -1,1 +1,0 @@
-"""The dashboard only reads; it has no forms."""
