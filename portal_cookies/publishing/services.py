@@ -70,13 +70,6 @@ def list_versions() -> list[PolicyVersion]:
     )
 
 
-def get_page(version: PolicyVersion, language: str) -> PolicyPage | None:
-    return db.session.get(PolicyPage, (version.id, language))
-
-
-# --- The gate -----------------------------------------------------------------------------
-
-
 def gate_report(contexts: list[TextContext] | None = None) -> list[checks.Problem]:
     """Every problem of the draft policy: errors first, then open warnings, then dismissed."""
     return checks.by_severity(checks.check_policy(contexts))
