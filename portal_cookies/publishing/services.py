@@ -70,6 +70,9 @@ def list_versions() -> list[PolicyVersion]:
     )
 
 
+# --- The gate -----------------------------------------------------------------------------
+
+
 def gate_report(contexts: list[TextContext] | None = None) -> list[checks.Problem]:
     """Every problem of the draft policy: errors first, then open warnings, then dismissed."""
     return checks.by_severity(checks.check_policy(contexts))
