@@ -32,8 +32,6 @@ from .validation import (
 
 T = TypeVar("T")
 
-__all__ = ["EntryData"]  # what other areas need to call create_entry and update_entry
-
 
 # --- Saving -------------------------------------------------------------------------------
 

@@ -26,10 +26,11 @@ from ..portal import get_settings
 from ..service_errors import ServiceError
 from ..texts import TextStatus, save_text, status_of
 from ..word_diff import Segment, similarity, word_diff
-from .exchange import export_filename, export_po, import_po
 
 # The PO exchange with outside translators lives in ``exchange``; the command line calls it here.
-__all__ = ["export_filename", "export_po", "import_po"]
+from .exchange import export_filename as export_filename
+from .exchange import export_po as export_po
+from .exchange import import_po as import_po
 
 SUGGESTION_THRESHOLD = 0.6
 MAX_SUGGESTIONS = 5
