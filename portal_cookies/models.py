@@ -23,6 +23,10 @@ else:
 # silently weaken them.
 PASSWORD_METHOD = "scrypt:32768:8:1"
 
+# Where a visitor in France complains about cookies: the CNIL's complaint page.
+DEFAULT_COMPLAINT_URL = "https://www.cnil.fr/fr/plaintes"
+DEFAULT_TIME_ZONE = "Europe/Paris"
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -151,8 +155,20 @@ class PortalSettings(Model):
     source_language: Mapped[str] = mapped_column(sa.String(16), default="fr")
     # Ordered; the source language is always among them.
     enabled_languages: Mapped[list[str]] = mapped_column(sa.JSON, default=lambda: ["fr", "en"])
+    # The body responsible for the processing (Article 13 GDPR): its name and postal address.
+    controller_name: Mapped[str | None] = mapped_column(sa.String(200))
+    controller_address: Mapped[str | None] = mapped_column(sa.Text)
     contact_email: Mapped[str | None] = mapped_column(sa.String(320))
+    dpo_email: Mapped[str | None] = mapped_column(sa.String(320))
+    privacy_policy_url: Mapped[str | None] = mapped_column(sa.String(500))
+    # Where a visitor changes or withdraws consent.
     consent_centre_url: Mapped[str | None] = mapped_column(sa.String(500))
+    # The supervisory authority's complaint page.
+    complaint_url: Mapped[str | None] = mapped_column(
+        sa.String(500), default=DEFAULT_COMPLAINT_URL
+    )
+    # An IANA name; the dates people read are in this zone.
+    time_zone: Mapped[str] = mapped_column(sa.String(64), default=DEFAULT_TIME_ZONE)
     review_required: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -172,6 +188,8 @@ class User(UserMixin, Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Part of the session identifier: bumping it logs the account out everywhere.
     session_generation: Mapped[int] = mapped_column(default=1)
+    # Set by a one-time password (new account, reset): nothing else opens until it is changed.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -444,7 +462,8 @@ class CookieName(Model):
 
 
 class PolicyText(Model):
-    """A section of the policy page: title, introduction, what a cookie is, consent, contact."""
+    """A section of the policy page: title, introduction, what a cookie is, consent, contact,
+    or one an operator added (which has a heading of its own to translate)."""
 
     __tablename__ = "policy_texts"
 
@@ -452,11 +471,29 @@ class PolicyText(Model):
     key: Mapped[str] = mapped_column(sa.String(64), unique=True)
     position: Mapped[int] = mapped_column(default=0)
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("text_units.id"))
+    # Only sections an operator added have one; the built-in ones are headed by the
+    # interface's own words.
+    title_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("text_units.id"))
+    # Whether the page shows the section after the cookie tables rather than before them.
+    after_tables: Mapped[bool] = mapped_column(default=True)
 
-    unit: Mapped[TextUnit] = relationship()
+    unit: Mapped[TextUnit] = relationship(foreign_keys=[unit_id])
+    title_unit: Mapped[TextUnit | None] = relationship(foreign_keys=[title_unit_id])
 
     def __repr__(self) -> str:
         return f"<PolicyText {self.key}>"
+
+    @property
+    def is_custom(self) -> bool:
+        """Added by an operator: it may be removed; the built-in sections may not."""
+        return self.title_unit_id is not None
+
+    @property
+    def text_units(self) -> dict[str, TextUnit]:
+        units = {"text": self.unit}
+        if self.title_unit is not None:
+            units["title"] = self.title_unit
+        return units
 
 
 class PolicyVersion(Model):
