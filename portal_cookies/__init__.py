@@ -9,15 +9,19 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli, errors, i18n
 from .access import load_user
+from .audit_log import bp as audit_log_bp
 from .auth import bp as auth_bp
 from .config import INSTANCE_PATH, MIGRATIONS_PATH, Config
 from .dashboard import bp as dashboard_bp
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .inventory import bp as inventory_bp
+from .policy_texts import bp as policy_texts_bp
 from .public import bp as public_bp
 from .publishing import bp as publishing_bp
+from .settings import bp as settings_bp
 from .templating import register_template_helpers
 from .translation import bp as translation_bp
+from .users import bp as users_bp
 from .visitors import VisitorSessionInterface
 
 
@@ -99,3 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(publishing_bp)
     app.register_blueprint(translation_bp)
+    app.register_blueprint(policy_texts_bp)
+    app.register_blueprint(audit_log_bp)
+    app.register_blueprint(users_bp)
+    app.register_blueprint(settings_bp)

@@ -34,6 +34,11 @@ def editors(status):
     return {**logged_in(status), Role.TRANSLATOR.value: 403}
 
 
+def admins(status):
+    """Administrators only: accounts and the portal's settings."""
+    return {**logged_in(403), Role.ADMIN.value: status}
+
+
 # endpoint -> method -> who -> the status expected (LOGIN: sent to log in first). A POST
 # carries no fields: forms come back with their errors (200), buttons redirect (302).
 ACCESS = {
@@ -92,6 +97,24 @@ ACCESS = {
     "translation.set_review": {
         "POST": {**logged_in(403), Role.ADMIN.value: 302},
     },
+    # The policy's own sections: translators read them; an empty form comes back with its
+    # errors (200); the buttons redirect.
+    "policy_texts.index": {"GET": logged_in(200)},
+    "policy_texts.update": {"GET": logged_in(200), "POST": editors(200)},
+    "policy_texts.create": {"GET": editors(200), "POST": editors(200)},
+    "policy_texts.move": {"POST": editors(302)},
+    "policy_texts.delete": {"POST": editors(302)},
+    "audit_log.index": {"GET": editors(200)},
+    "audit_log.export": {"GET": editors(200)},
+    # Accounts: an empty form comes back with its errors (200); a reset shows the one-time
+    # password on the page it answers with (200); the other buttons redirect.
+    "users.index": {"GET": admins(200)},
+    "users.create": {"GET": admins(200), "POST": admins(200)},
+    "users.update": {"GET": admins(200), "POST": admins(200)},
+    "users.deactivate": {"POST": admins(302)},
+    "users.reactivate": {"POST": admins(302)},
+    "users.reset_password": {"POST": admins(200)},
+    "settings.index": {"GET": admins(200), "POST": admins(200)},
 }
 
 
