@@ -12,6 +12,7 @@ import pytest
 from portal_cookies import create_app
 from portal_cookies.extensions import db
 from portal_cookies.models import Role
+from portal_cookies.portal import create_policy_text
 from portal_cookies.publishing.content import build_content
 from portal_cookies.texts import save_text
 from tests.helpers import log_in, settings_for
@@ -148,7 +149,7 @@ def pytest_generate_tests(metafunc):
 
 
 @pytest.fixture
-def url_values(make_category, make_provider, make_cookie, make_published):
+def url_values(make_category, make_provider, make_cookie, make_published, make_user):
     """An id for every URL parameter; deletions get objects nothing else uses."""
     # A real content, as publishing stores it: the admin pages compare the draft with it.
     published = make_published(1, content=build_content())
@@ -165,11 +166,16 @@ def url_values(make_category, make_provider, make_cookie, make_published):
         "version_id": translation.id,
         "lang": "fr",
         "number": published.number,
+        # Someone else's account: the tests act on it, never on the person logged in.
+        "user_id": make_user(Role.TRANSLATOR).id,
+        "text_id": create_policy_text("introduction", "Bienvenue.", position=1, actor=None).id,
     }
     unused = {
         "entry_id": make_cookie(category=category, provider=provider, archived=True).id,
         "category_id": make_category().id,
         "provider_id": make_provider().id,
+        # Only a section an operator added can be removed.
+        "text_id": create_policy_text("contact", "Écrivez-nous.", position=2, actor=None).id,
     }
     return lambda endpoint: {**values, **(unused if "delete" in endpoint else {})}
 
