@@ -7,6 +7,7 @@ from flask import flash
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import HiddenField, SelectField, SelectMultipleField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice, enum_coerce
 from wtforms.validators import DataRequired, Length, StopValidation
@@ -17,6 +18,9 @@ from .checks import MAX_REASON_LENGTH
 from .labels import choices_for
 from .models import User
 from .service_errors import ServiceError
+
+
+_HIDDEN_TYPES = {"HiddenField", "CSRFTokenField"}
 
 
 def _strip(value: object) -> object:
@@ -32,6 +36,11 @@ class BaseForm(FlaskForm):
             if _strip not in filters:
                 unbound_field.kwargs["filters"] = [_strip, *filters]
             return unbound_field.bind(form=form, **options)
+
+    def hidden_tag(self, *fields: Any) -> Markup:
+        """The hidden fields, without ids: a page with several forms would repeat them."""
+        hidden = fields or [field for field in self if field.type in _HIDDEN_TYPES]
+        return Markup("").join(field(id=False) for field in hidden)
 
 
 class QueryForm(BaseForm):

@@ -1,5 +1,7 @@
 """What every template may use, and the HTTP headers every response carries."""
 
+from datetime import UTC, datetime
+
 from flask import Flask, request
 from flask_babel import get_locale
 
@@ -34,6 +36,11 @@ def register_template_helpers(app: Flask) -> None:
         if unit is None:
             return ""
         return unit.text(language or str(get_locale())) or unit.source_text
+
+    @app.template_filter()
+    def machine_time(moment: datetime) -> str:
+        """A moment for a ``<time datetime>`` attribute: UTC, to the second."""
+        return moment.astimezone(UTC).isoformat(timespec="seconds")
 
     @app.template_global()
     def current_path() -> str:

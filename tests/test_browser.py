@@ -16,6 +16,7 @@ from portal_cookies.demo import load_demo_portal
 from portal_cookies.extensions import db
 from portal_cookies.models import CookieEntry, CookieName, DurationUnit, PortalSettings, Role
 from portal_cookies.texts import save_text, set_source_text
+from tests.accessibility import PageAudit, install_checkers
 from tests.helpers import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -33,14 +34,41 @@ CHROMIUM_ARGS = [
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def page(live_server: str, csrf_enabled: None) -> Iterator[Page]:
+def require_chromium() -> None:
     if not CHROMIUM.exists():
         pytest.skip(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
+
+
+def new_context(browser, live_server: str):
+    # bypass_csp lets the accessibility check inject axe-core into the pages.
+    context = browser.new_context(base_url=live_server, locale="en-GB", bypass_csp=True)
+    context.set_default_timeout(5_000)
+    return context
+
+
+@pytest.fixture(scope="session")
+def checkers() -> None:
+    reason = install_checkers()
+    if reason is not None:
+        pytest.skip(f"accessibility checkers unavailable: {reason}")
+
+
+@pytest.fixture
+def audit(checkers: None, tmp_path: Path) -> Iterator[PageAudit]:
+    """The journey's pages, checked by axe-core as it goes and by the Nu checker at its end."""
+    audit = PageAudit(tmp_path)
+    yield audit
+    audit.validate_markup()
+    if audit.problems:
+        pytest.fail("\n".join(audit.problems), pytrace=False)
+
+
+@pytest.fixture
+def page(live_server: str, csrf_enabled: None) -> Iterator[Page]:
+    require_chromium()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=live_server, locale="en-GB")
-        context.set_default_timeout(5_000)
+        context = new_context(browser, live_server)
         try:
             yield context.new_page()
         finally:
@@ -68,16 +96,21 @@ def inventory_basics(make_category, make_provider, make_cookie):
 
 
 @pytest.mark.usefixtures("inventory_basics")
-def test_an_operator_adds_a_cookie_finds_it_and_switches_to_french(page, make_user, tmp_path):
+def test_an_operator_adds_a_cookie_finds_it_and_switches_to_french(
+    page, make_user, tmp_path, audit
+):
     operator = make_user(Role.OPERATOR)
     with screenshot_on_failure(page, tmp_path):
         page.goto("/login")
+        audit.check(page)
         page.fill("#email", operator.email)
         page.fill("#password", PASSWORD)
         page.get_by_role("button", name="Log in").click()
         expect(page).to_have_url(re.compile(r"/admin/$"))
+        audit.check(page)
 
         page.get_by_role("link", name="Add a cookie").click()
+        audit.check(page)
         page.select_option("#provider", label="Opendatasoft")
         page.select_option("#category", label="Strictly necessary")
         page.fill("#names", "sessionid")
@@ -94,6 +127,7 @@ def test_an_operator_adds_a_cookie_finds_it_and_switches_to_french(page, make_us
         page.select_option("#exemption_ground", value="authentication")
         page.get_by_role("button", name="Save").click()
         expect(page.locator(".flash--success")).to_contain_text("sessionid")
+        audit.check(page)
 
         saved = db.session.scalar(
             sa.select(CookieEntry).join(CookieName).where(CookieName.name == "sessionid")
@@ -110,16 +144,18 @@ def test_an_operator_adds_a_cookie_finds_it_and_switches_to_french(page, make_us
         expect(page).to_have_url(re.compile(r"[?&]q=sessionid"))
         expect(results).to_contain_text("sessionid")
         expect(results).not_to_contain_text("csrftoken")
+        audit.check(page)
 
         page.get_by_role("button", name="FR", exact=True).click()
         expect(page.locator("html")).to_have_attribute("lang", "fr")
         expect(page).to_have_url(re.compile(r"[?&]q=sessionid"))  # back on the same page
         # Needs the French catalog: "Dashboard" is "Tableau de bord".
         expect(page.locator("nav.mainnav")).to_contain_text("Tableau de bord")
+        audit.check(page)
 
 
 def test_a_translator_empties_the_outdated_queue_with_the_keyboard(
-    page, make_user, make_cookie, tmp_path
+    page, make_user, make_cookie, tmp_path, audit
 ):
     db.session.add(PortalSettings(name="Portal", base_url="https://portal.example.org"))
     entries = [
@@ -145,6 +181,7 @@ def test_a_translator_empties_the_outdated_queue_with_the_keyboard(
 
         page.goto("/admin/translation/?language=en&filter=outdated")
         expect(page.get_by_role("heading", name="2 texts to look at")).to_be_visible()
+        audit.check(page)
         page.locator("table.queue a").first.focus()
         page.keyboard.press("Enter")
 
@@ -154,6 +191,8 @@ def test_a_translator_empties_the_outdated_queue_with_the_keyboard(
         ]:
             expect(page.locator(".outdated ins")).to_contain_text(added)
             expect(page.locator("#text")).to_be_focused()
+            audit.check(page)
+            page.focus("#text")
             page.keyboard.press("Control+A")
             page.keyboard.type(translation)
             page.keyboard.press("Control+Enter")
@@ -176,10 +215,9 @@ def log_in_through_the_form(page: Page, user) -> None:
 
 
 def test_a_change_goes_from_the_inventory_to_visitors(
-    live_server, csrf_enabled, make_user, tmp_path
+    live_server, csrf_enabled, make_user, tmp_path, audit
 ):
-    if not CHROMIUM.exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
+    require_chromium()
     load_demo_portal()  # publishes version 1
     operator, translator = make_user(Role.OPERATOR), make_user(Role.TRANSLATOR)
     sessionid = db.session.scalar(
@@ -190,10 +228,8 @@ def test_a_change_goes_from_the_inventory_to_visitors(
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        people = [browser.new_context(base_url=live_server, locale="en-GB") for _ in range(3)]
+        people = [new_context(browser, live_server) for _ in range(3)]
         operator_page, translator_page, visitor_page = (person.new_page() for person in people)
-        for person in people:
-            person.set_default_timeout(5_000)
         try:
             with screenshot_on_failure(operator_page, tmp_path):
                 log_in_through_the_form(operator_page, operator)
@@ -201,6 +237,7 @@ def test_a_change_goes_from_the_inventory_to_visitors(
                 operator_page.fill("#purpose", new_french)
                 operator_page.get_by_role("button", name="Save").click()
                 expect(operator_page.locator(".flash--success")).to_contain_text("sessionid")
+                audit.check(operator_page)
 
             with screenshot_on_failure(translator_page, tmp_path):
                 log_in_through_the_form(translator_page, translator)
@@ -208,6 +245,7 @@ def test_a_change_goes_from_the_inventory_to_visitors(
                 translator_page.locator("table.queue a").first.click()
                 changed = translator_page.locator(".outdated ins", has_text="semaines")
                 expect(changed).to_be_visible()
+                audit.check(translator_page)
                 translator_page.fill("#text", new_english)
                 translator_page.keyboard.press("Control+Enter")
                 expect(translator_page.locator(".flashes")).to_contain_text("Translation saved.")
@@ -215,9 +253,11 @@ def test_a_change_goes_from_the_inventory_to_visitors(
             with screenshot_on_failure(operator_page, tmp_path):
                 operator_page.goto("/admin/publishing/")
                 expect(operator_page.locator("main")).to_contain_text("the draft can be published")
+                audit.check(operator_page)
                 operator_page.get_by_role("link", name="English").click()
                 expect(operator_page.locator("body")).to_contain_text(new_english)
                 expect(operator_page.locator("body")).to_contain_text("Preview")
+                audit.check(operator_page)
                 operator_page.go_back()
                 operator_page.fill("#note", "Session cookie: duration stated in the purpose.")
                 operator_page.get_by_role("button", name="Publish", exact=True).click()
@@ -229,6 +269,7 @@ def test_a_change_goes_from_the_inventory_to_visitors(
                 visitor_page.goto("/en/cookies")
                 expect(visitor_page.locator("main")).to_contain_text(new_english)
                 expect(visitor_page.locator("body")).to_contain_text("Version 2")
+                audit.check(visitor_page)
                 visitor_page.goto("/fr/cookies")
                 expect(visitor_page.locator("main")).to_contain_text(new_french)
                 visitor_page.goto("/en/cookies/changes")
@@ -236,8 +277,21 @@ def test_a_change_goes_from_the_inventory_to_visitors(
                     "Session cookie: duration stated in the purpose."
                 )
                 expect(visitor_page.locator("#v2")).to_contain_text("sessionid")
+                audit.check(visitor_page)
                 visitor_page.goto("/fr/cookies/v/1")
                 expect(visitor_page.locator("main")).not_to_contain_text(new_french)
                 assert people[2].cookies() == [], "a visitor was given a cookie"
         finally:
             browser.close()
+
+
+def test_the_accessibility_checkers_report_what_they_find(page, checkers, tmp_path):
+    """The journeys' audit is only worth something if it can fail."""
+    audit = PageAudit(tmp_path)
+    page.set_content("<!doctype html><title>t</title><p><img src='/x.png'><b id=a id=a>x</p>")
+
+    audit.check(page)
+    audit.validate_markup()
+
+    assert any(problem.startswith("axe image-alt") for problem in audit.problems), audit.problems
+    assert any(problem.startswith("Nu checker") for problem in audit.problems), audit.problems
