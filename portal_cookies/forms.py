@@ -19,7 +19,6 @@ from .labels import choices_for
 from .models import User
 from .service_errors import ServiceError
 
-
 _HIDDEN_TYPES = {"HiddenField", "CSRFTokenField"}
 
 

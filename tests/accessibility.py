@@ -16,9 +16,8 @@ from pathlib import Path
 from playwright.sync_api import Page
 
 CHECKERS = {"vnu-jar": "26.9.27", "axe-core": "4.14.1"}
-CACHE = Path(
-    os.environ.get("PORTAL_COOKIES_CHECKERS", Path.home() / ".cache" / "portal-cookies" / "checkers")
-)
+DEFAULT_CACHE = Path.home() / ".cache" / "portal-cookies" / "checkers"
+CACHE = Path(os.environ.get("PORTAL_COOKIES_CHECKERS", DEFAULT_CACHE))
 VNU_JAR = CACHE / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_SCRIPT = CACHE / "node_modules" / "axe-core" / "axe.min.js"
 AXE_RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
@@ -35,8 +34,9 @@ def install_checkers() -> str | None:
         return "npm is needed to install the accessibility checkers (vnu-jar, axe-core)"
     CACHE.mkdir(parents=True, exist_ok=True)
     packages = [f"{name}@{version}" for name, version in CHECKERS.items()]
+    npm_install = ["npm", "install", "--no-audit", "--no-fund", "--silent", "--prefix", str(CACHE)]
     result = subprocess.run(
-        ["npm", "install", "--no-audit", "--no-fund", "--silent", "--prefix", str(CACHE), *packages],
+        [*npm_install, *packages],
         capture_output=True,
         text=True,
         timeout=300,
