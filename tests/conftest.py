@@ -15,9 +15,9 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from werkzeug.serving import make_server
 
 from portal_cookies import create_app
-from portal_cookies.users import services as users_services
 from portal_cookies.extensions import db
 from portal_cookies.models import Role, User
+from portal_cookies.users import services as users_services
 from tests.helpers import PASSWORD, RequestClient, database_url, settings_for, stored_pages
 
 
