@@ -17,6 +17,7 @@ from .portal import get_settings, update_portal
 from .publishing import services as publishing
 from .service_errors import ServiceError
 from .translation import services as translation
+from .users import services as users
 
 users_cli = AppGroup("users", help="Manage the accounts that may log in.")
 demo_cli = AppGroup("demo", help="The demo portal.")
@@ -37,19 +38,17 @@ def _fail(error: ServiceError) -> None:
     raise click.ClickException(error.message)
 
 
+ROLE_CHOICE = click.Choice([role.value for role in Role])
+
+
 @users_cli.command("create")
 @click.argument("email")
-@click.option(
-    "--role",
-    type=click.Choice([role.value for role in Role]),
-    required=True,
-    help="What the account may do.",
-)
+@click.option("--role", type=ROLE_CHOICE, required=True, help="What the account may do.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create_user(email: str, role: str, password_stdin: bool) -> None:
     """Create an account."""
     try:
-        user = auth_services.create_user(email, Role(role), _read_password(password_stdin))
+        user = users.create_user(email, role, _read_password(password_stdin))
     except ServiceError as error:
         _fail(error)
     click.echo(f"Created {user.email} ({user.role.value}).")
@@ -58,7 +57,7 @@ def create_user(email: str, role: str, password_stdin: bool) -> None:
 @users_cli.command("list")
 def list_users() -> None:
     """List every account."""
-    for user in auth_services.list_users():
+    for user in users.list_users():
         state = "active" if user.active else "deactivated"
         click.echo(f"{user.email}\t{user.role.value}\t{state}")
 
@@ -83,13 +82,41 @@ def set_password(email: str, password_stdin: bool) -> None:
     click.echo(f"Password changed for {user.email}.")
 
 
+@users_cli.command("set-role")
+@click.argument("email")
+@click.argument("role", type=ROLE_CHOICE)
+def set_role(email: str, role: str) -> None:
+    """Change what an account may do; the last active administrator stays one."""
+    user = _existing_user(email)
+    try:
+        users.change_role(user, role, actor=None)
+    except ServiceError as error:
+        _fail(error)
+    click.echo(f"{user.email} is now {user.role.value}.")
+
+
 @users_cli.command("deactivate")
 @click.argument("email")
 def deactivate(email: str) -> None:
-    """Stop an account from logging in, at once."""
+    """Stop an account from logging in, at once; the last active administrator stays."""
     user = _existing_user(email)
-    auth_services.deactivate_user(user)
+    try:
+        users.deactivate(user, actor=None)
+    except ServiceError as error:
+        _fail(error)
     click.echo(f"Deactivated {user.email}.")
+
+
+@users_cli.command("reactivate")
+@click.argument("email")
+def reactivate(email: str) -> None:
+    """Let a deactivated account log in again."""
+    user = _existing_user(email)
+    try:
+        users.reactivate(user, actor=None)
+    except ServiceError as error:
+        _fail(error)
+    click.echo(f"Reactivated {user.email}.")
 
 
 @demo_cli.command("load")

@@ -32,6 +32,7 @@ from .models import (
 from .portal import create_policy_text
 from .publishing import services as publishing
 from .texts import save_text, status_of
+from .users import services as users
 
 PORTAL_NAME = "DataCorsica – Ville de Bastia"
 PORTAL_URL = "https://mairie-bastia-datacorsica.opendatasoft.com"
@@ -328,7 +329,7 @@ def _load_accounts(report: list[str]) -> None:
             )
             continue
         password = secrets.token_urlsafe(12)
-        auth_services.create_user(email, role, password)
+        users.create_user(email, role, password)
         report.append(f"Account {email} ({role.value}), password: {password}  (shown once)")
 
 

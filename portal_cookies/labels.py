@@ -121,6 +121,11 @@ FIELD_LABELS = {
     "languages": _l("languages"),
     "contact_email": _l("contact e-mail"),
     "consent_centre_url": _l("consent centre"),
+    # Accounts.
+    "email": _l("e-mail"),
+    "role": _l("role"),
+    "active": _l("active"),
+    "must_change_password": _l("must choose a new password"),
 }
 # The fields whose values are an enum's: shown by their label.
 ENUM_FIELDS = frozenset(
@@ -132,6 +137,7 @@ ENUM_FIELDS = frozenset(
         "duration_unit",
         "consent_basis",
         "exemption_ground",
+        "role",
     }
 )
 

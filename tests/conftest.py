@@ -15,9 +15,9 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from werkzeug.serving import make_server
 
 from portal_cookies import create_app
-from portal_cookies.auth import services as auth_services
 from portal_cookies.extensions import db
 from portal_cookies.models import Role, User
+from portal_cookies.users import services as users_services
 from tests.helpers import PASSWORD, RequestClient, database_url, settings_for, stored_pages
 
 
@@ -63,7 +63,7 @@ def make_user() -> Callable[..., User]:
     def make(role: Role | str = Role.OPERATOR, email: str | None = None, password: str = PASSWORD):
         role = Role(role)
         email = email or f"{role.value}{next(counter)}@example.org"
-        return auth_services.create_user(email, role, password)
+        return users_services.create_user(email, role, password)
 
     return make
 

@@ -9,6 +9,7 @@ from portal_cookies import create_app
 from portal_cookies.auth import services
 from portal_cookies.extensions import db, limiter
 from portal_cookies.models import User
+from portal_cookies.users import services as users
 from tests.helpers import PASSWORD, page_language, settings_for
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -64,7 +65,7 @@ def test_wrong_password_and_unknown_email_read_the_same(client, make_user):
 
 def test_a_deactivated_account_cannot_log_in(client, make_user):
     user = make_user()
-    services.deactivate_user(user)
+    users.deactivate(user, actor=None)
     response = login(client, user.email)
     assert response.status_code == 200
     assert GENERIC_FAILURE in flashes(response)
@@ -74,7 +75,7 @@ def test_a_deactivated_account_cannot_log_in(client, make_user):
 def test_deactivating_an_account_ends_its_open_session(client, auth):
     user = auth.login()
     assert is_logged_in(client)
-    services.deactivate_user(user)
+    users.deactivate(user, actor=None)
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")

@@ -1,4 +1,5 @@
-"""Accounts: creating them, logging in, passwords and preferences."""
+"""Logging in, changing one's password, preferences. Creating and managing accounts is the
+``users`` area's."""
 
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -6,7 +7,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..audit import record_event
 from ..config import INTERFACE_LANGUAGES
 from ..extensions import db
-from ..models import PASSWORD_METHOD, Role, User, utcnow
+from ..models import PASSWORD_METHOD, User, utcnow
 from ..service_errors import ServiceError
 from ..values import normalize_email
 
@@ -52,24 +53,16 @@ def check_password_strength(password: str) -> None:
         )
 
 
-def create_user(email: str, role: Role, password: str, actor: User | None = None) -> User:
-    email = normalize_email(email)
-    check_password_strength(password)
-    if db.session.scalar(db.select(User.id).where(User.email == email)) is not None:
-        raise ServiceError(_("An account with this e-mail already exists."), field="email")
-    user = User(email=email, role=role, session_generation=0)
-    user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
-    record_event(actor, "create", user, label=email, after={"email": email, "role": role.value})
-    db.session.commit()
-    return user
-
-
 def change_password(user: User, new_password: str, actor: User | None = None) -> None:
-    """Set a new password; every other session of the account is logged out."""
+    """Set a new password of the account holder's choosing: every other session of the
+    account is logged out, and a one-time password no longer has to be replaced."""
     check_password_strength(new_password)
+    if user.check_password(new_password):
+        raise ServiceError(
+            _("The new password must differ from the current one."), field="password"
+        )
     user.set_password(new_password)
+    user.must_change_password = False
     record_event(actor, "change_password", user, label=user.email)
     db.session.commit()
 
@@ -88,22 +81,3 @@ def set_preferred_locale(user: User, locale: str | None) -> None:
         after={"locale": locale},
     )
     db.session.commit()
-
-
-def deactivate_user(user: User, actor: User | None = None) -> None:
-    """Block the account at once, including sessions already open."""
-    user.active = False
-    user.session_generation += 1
-    record_event(
-        actor,
-        "deactivate",
-        user,
-        label=user.email,
-        before={"active": True},
-        after={"active": False},
-    )
-    db.session.commit()
-
-
-def list_users() -> list[User]:
-    return list(db.session.scalars(db.select(User).order_by(User.email)))

@@ -16,10 +16,28 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..extensions import limiter
 from ..i18n import SESSION_LOCALE_KEY
 from ..service_errors import ServiceError
+from ..visitors import is_public_request
 from . import services
 from .forms import LanguageSwitchForm, LoginForm, PasswordChangeForm, PreferencesForm
 
 bp = Blueprint("auth", __name__)
+
+# What someone holding a one-time password may still open: the page to replace it, the way
+# out, the language switch, and what those pages need.
+OPEN_BEFORE_NEW_PASSWORD = frozenset(
+    {"auth.account", "auth.logout", "auth.set_language", "auth.login", "static"}
+)
+
+
+@bp.before_app_request
+def require_own_password():
+    """After logging in with a one-time password, every page leads to choosing a new one."""
+    # Public addresses never read the session (no cookie may be set there).
+    if is_public_request() or request.endpoint in OPEN_BEFORE_NEW_PASSWORD:
+        return None
+    if current_user.is_authenticated and current_user.must_change_password:
+        return redirect(url_for("auth.account"))
+    return None
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -71,11 +89,18 @@ def account():
     password_form = PasswordChangeForm(current_user)
     preferences_form = PreferencesForm(locale=current_user.locale or "")
     if password_form.submit_password.data and password_form.validate_on_submit():
-        services.change_password(current_user, password_form.new_password.data, actor=current_user)
-        # The new password logs out every other session; keep this one.
-        login_user(current_user._get_current_object())
-        flash(_("Your password was changed. Other sessions were logged out."), "success")
-        return redirect(url_for("auth.account"))
+        was_one_time = current_user.must_change_password
+        try:
+            services.change_password(
+                current_user, password_form.new_password.data, actor=current_user
+            )
+        except ServiceError as error:
+            password_form.new_password.errors = [*password_form.new_password.errors, error.message]
+        else:
+            # The new password logs out every other session; keep this one.
+            login_user(current_user._get_current_object())
+            flash(_("Your password was changed. Other sessions were logged out."), "success")
+            return redirect(url_for("dashboard.index" if was_one_time else "auth.account"))
     if preferences_form.submit_preferences.data and preferences_form.validate_on_submit():
         services.set_preferred_locale(current_user, preferences_form.locale.data or None)
         flash(_("Your preferences were saved."), "success")
