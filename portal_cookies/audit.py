@@ -50,12 +50,12 @@ class ValueChange:
 
 def changes_of(event: AuditEvent) -> list[ValueChange]:
     """The values an event recorded, in words, in the order it recorded them: a creation has
-    only values after, a deletion only values before. A value the same before and after (the
-    language of a translated text) is context, not a change, and is left out; so are the ids
-    of other rows, which say nothing to people."""
+    only values after, a deletion only values before. A value that reads the same before and
+    after (the language of a translated text, a field left empty) is context, not a change,
+    and is left out; so are the ids of other rows, which say nothing to people."""
     before, after = event.before or {}, event.after or {}
     keys = [*after, *(key for key in before if key not in after)]
-    return [
+    changes = (
         ValueChange(
             field_label(key, capitalized=True),
             describe_value(key, before.get(key)),
@@ -63,5 +63,5 @@ def changes_of(event: AuditEvent) -> list[ValueChange]:
         )
         for key in keys
         if not key.endswith("_id")
-        and not (key in before and key in after and before[key] == after[key])
-    ]
+    )
+    return [change for change in changes if change.before != change.after]
