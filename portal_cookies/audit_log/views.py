@@ -3,6 +3,8 @@
 Administrators and operators read it; nobody changes it.
 """
 
+from urllib.parse import urlencode
+
 from flask import (
     Blueprint,
     Response,
@@ -62,7 +64,8 @@ def export():
     if form.errors:
         # A file of other events than asked would mislead: the page says what is wrong.
         flash(_("Nothing was downloaded: part of the filters was not understood."), "error")
-        return redirect(url_for(".index", **request.args.to_dict()))
+        # The filters as they came: url_for would read some names (_external...) as its own.
+        return redirect(f"{url_for('.index')}?{urlencode(list(request.args.items(multi=True)))}")
     return Response(
         stream_with_context(services.export_csv(filters)),
         mimetype="text/csv",
