@@ -8,9 +8,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import HiddenField, SelectField, SelectMultipleField, SubmitField, TextAreaField
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice, enum_coerce
-from wtforms.validators import DataRequired, Length, StopValidation
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from . import checks
@@ -150,6 +157,19 @@ def enum_field(
         coerce if empty is None else optional(coerce),
         choices=lambda: options(choices_for(enum_class), empty),
         **kwargs,
+    )
+
+
+# Deeper than any list goes; a larger page number is a mistyped address.
+MAX_PAGE = 100_000
+
+
+def page_field() -> IntegerField:
+    """The page of a paginated list, read from the query string (``lookup.paginate``)."""
+    return IntegerField(
+        _l("Page"),
+        validators=[Optional(), Readable(), NumberRange(min=1, max=MAX_PAGE)],
+        invalid_value_message=_l("A page is a whole number."),
     )
 
 

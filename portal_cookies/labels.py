@@ -1,13 +1,14 @@
 """The words people read for the domain's fixed values and fields, in the interface language."""
 
 import enum
+import re
 from typing import Any
 
 from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .i18n import duration_text
+from .i18n import duration_text, language_name
 from .models import (
     ConsentBasis,
     DurationKind,
@@ -121,11 +122,39 @@ FIELD_LABELS = {
     "languages": _l("languages"),
     "contact_email": _l("contact e-mail"),
     "consent_centre_url": _l("consent centre"),
+    "enabled_languages": _l("languages"),
+    "controller_name": _l("controller"),
+    "controller_address": _l("controller's address"),
+    "dpo_email": _l("data protection officer's e-mail"),
+    "complaint_url": _l("complaint page"),
+    "time_zone": _l("time zone"),
+    "review_required": _l("translation review"),
+    # The policy page's sections.
+    "key": _l("key"),
+    "title": _l("title"),
+    "text": _l("text"),
+    "after_tables": _l("after the cookie tables"),
+    # Texts and their translations.
+    "language": _l("language"),
+    "state": _l("state"),
+    "origin": _l("origin"),
     # Accounts.
     "email": _l("e-mail"),
     "role": _l("role"),
     "active": _l("active"),
-    "must_change_password": _l("must choose a new password"),
+    "locale": _l("interface language"),
+    "must_change_password": _l("must change the password"),
+    # Published versions and dismissed warnings.
+    "number": _l("version"),
+    "note": _l("note"),
+    "content_hash": _l("content fingerprint"),
+    "requires_renewed_consent": _l("asks for consent again"),
+    "renewal_reasons": _l("why consent is asked again"),
+    "renewal_override_reason": _l("why the renewal was overridden"),
+    "rolled_back_from": _l("restores version"),
+    "change_size": _l("size of the change"),
+    "message": _l("warning"),
+    "reason": _l("reason"),
 }
 # The fields whose values are an enum's: shown by their label.
 ENUM_FIELDS = frozenset(
@@ -138,14 +167,21 @@ ENUM_FIELDS = frozenset(
         "consent_basis",
         "exemption_ground",
         "role",
+        "state",
+        "origin",
     }
+)
+# The fields whose values are language codes: shown by the language's name.
+LANGUAGE_FIELDS = frozenset(
+    {"language", "languages", "enabled_languages", "source_language", "locale"}
 )
 
 
 def field_label(name: str, *, capitalized: bool = False) -> str:
     """A field's name for people, in the interface language; ``capitalized`` to head a row
-    or label a form field."""
-    label = str(FIELD_LABELS.get(name, name))
+    or label a form field. A field without a label reads as its name in words, so a record
+    that names a new field still reads well."""
+    label = str(FIELD_LABELS.get(name, name.replace("_", " ")))
     return label[:1].upper() + label[1:] if capitalized else label
 
 
@@ -163,5 +199,72 @@ def describe_value(name: str, value: Any, language: str | None = None) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):
-        return ", ".join(label_of(item) if name in ENUM_FIELDS else str(item) for item in value)
-    return label_of(value) if name in ENUM_FIELDS else str(value)
+        return ", ".join(_describe_item(name, item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(
+            f"{field_label(key)}: {describe_value(key, item, language)}"
+            for key, item in value.items()
+        )
+    return _describe_item(name, value)
+
+
+def _describe_item(name: str, value: Any) -> str:
+    if name in ENUM_FIELDS:
+        return label_of(value)
+    if name in LANGUAGE_FIELDS:
+        return language_name(str(value))
+    return str(value)
+
+
+# What an audit event did, as its history reads ("Created", "Role changed"): the entry page's
+# history and the audit log. Every action a service records is here; one that is not reads as
+# its name in words.
+ACTION_LABELS = {
+    "create": _l("Created"),
+    "update": _l("Changed"),
+    "delete": _l("Deleted"),
+    "move": _l("Moved"),
+    "archive": _l("Archived"),
+    "restore": _l("Restored"),
+    "translate": _l("Text saved"),
+    "confirm": _l("Confirmed still correct"),
+    "approve": _l("Approved"),
+    "revert": _l("Earlier text made current"),
+    "import": _l("Imported"),
+    "dismiss": _l("Warning dismissed"),
+    "publish": _l("Published"),
+    "rollback": _l("Rolled back"),
+    "change_password": _l("Password changed"),
+    "set_locale": _l("Interface language chosen"),
+    "change_role": _l("Role changed"),
+    "deactivate": _l("Deactivated"),
+    "reactivate": _l("Reactivated"),
+    "reset_password": _l("Password reset"),
+}
+
+# The kinds of object audit events are about (``AuditEvent.object_type``, a model's name).
+KIND_LABELS = {
+    "CookieEntry": _l("Cookie entry"),
+    "Category": _l("Category"),
+    "Provider": _l("Provider"),
+    "TextUnit": _l("Text"),
+    "PolicyText": _l("Policy section"),
+    "PolicyVersion": _l("Published version"),
+    "PortalSettings": _l("Portal settings"),
+    "User": _l("Account"),
+    "CheckDismissal": _l("Dismissed warning"),
+}
+
+
+def action_label(action: str) -> str:
+    """An audit event's action in words."""
+    label = str(ACTION_LABELS.get(action, action.replace("_", " ")))
+    return label[:1].upper() + label[1:]
+
+
+def kind_label(object_type: str) -> str:
+    """The kind of object an audit event is about, in words."""
+    if object_type in KIND_LABELS:
+        return str(KIND_LABELS[object_type])
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", object_type).lower()
+    return words[:1].upper() + words[1:]

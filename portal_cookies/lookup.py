@@ -1,8 +1,10 @@
-"""Rows named by an address or a form: ids people can type, bounded by what a column holds."""
+"""Rows named by an address or a form: ids people can type, bounded by what a column holds,
+and pages of a list."""
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flask import abort
+from flask_sqlalchemy.pagination import Pagination
 
 from .extensions import db
 
@@ -23,3 +25,20 @@ def read_id(text: str | None) -> int | None:
     """An id typed in a form or a query string, or None when it cannot be one."""
     text = text or ""
     return int(text) if text.isdigit() and int(text) <= MAX_ID else None
+
+
+# Rows a page may hold, whatever the configuration asks.
+MAX_PAGE_SIZE = 100
+
+
+def paginate(query: Any, number: int, per_page: int) -> Pagination:
+    """Page ``number`` of a query's rows, counted and sliced in SQL."""
+
+    def page(number: int) -> Pagination:
+        return db.paginate(
+            query, page=number, per_page=per_page, max_per_page=MAX_PAGE_SIZE, error_out=False
+        )
+
+    result = page(number)
+    # Past the end (the list shrank since the link was made): show the last page.
+    return page(result.pages) if result.pages and number > result.pages else result

@@ -5,9 +5,10 @@ from datetime import UTC, datetime
 from flask import Flask, request
 from flask_babel import get_locale
 
+from .audit import changes_of
 from .config import INTERFACE_LANGUAGES
 from .i18n import format_duration, language_name
-from .labels import describe_value, field_label, label_of
+from .labels import action_label, describe_value, field_label, label_of
 from .models import TextUnit
 
 CONTENT_SECURITY_POLICY = (
@@ -28,6 +29,8 @@ def register_template_helpers(app: Flask) -> None:
             "role_label": label_of,
             "field_label": field_label,
             "describe_value": describe_value,
+            "action_label": action_label,
+            "changes_of": changes_of,
         }
 
     @app.template_global()

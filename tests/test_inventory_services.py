@@ -293,7 +293,7 @@ def test_creating_an_entry_records_who_and_what(entry_data, make_user):
     assert event.after["names"] == ["_ga", "_gid"]
     assert event.after["provider"] == "Google"
     assert event.after["category"] == "statistics"
-    assert event.after["duration_unit"] == "months"
+    assert event.after["duration"] == {"kind": "fixed", "value": 13, "unit": "months"}
     assert (entry.created_by, entry.updated_by) == (operator, operator)
 
 
@@ -305,8 +305,15 @@ def test_an_edit_records_the_values_before_and_after(entry_data, make_user):
 
     event = queries.entry_history(entry)[0]
     assert event.action == "update"
-    assert event.before == {"duration_value": 13, "purpose": "Compte les visites."}
-    assert event.after == {"duration_value": 6, "purpose": "Autre."}
+    # The duration is recorded whole: its unit says what the numbers mean.
+    assert event.before == {
+        "purpose": "Compte les visites.",
+        "duration": {"kind": "fixed", "value": 13, "unit": "months"},
+    }
+    assert event.after == {
+        "purpose": "Autre.",
+        "duration": {"kind": "fixed", "value": 6, "unit": "months"},
+    }
     assert entry.updated_by == operator
 
 

@@ -77,9 +77,20 @@ def _recorded(value: Any) -> Any:
     return value
 
 
+DURATION_PARTS = {"duration_kind": "kind", "duration_value": "value", "duration_unit": "unit"}
+
+
 def recorded_fields(obj: Category | Provider | CookieEntry) -> dict[str, Any]:
-    """What the audit trail keeps of an object."""
-    return {key: _recorded(value) for key, value in fields_of(obj).items()}
+    """What the audit trail keeps of an object. An entry's duration is kept whole, as the
+    published content keeps it: "13 months" before and "6 months" after reads as a change,
+    "13" and "6" alone would not."""
+    recorded: dict[str, Any] = {}
+    for key, value in fields_of(obj).items():
+        if key in DURATION_PARTS:
+            recorded.setdefault("duration", {})[DURATION_PARTS[key]] = _recorded(value)
+        else:
+            recorded[key] = _recorded(value)
+    return recorded
 
 
 def form_fields(obj: Category | Provider | CookieEntry) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice, enum_coerce
-from wtforms.validators import DataRequired, NumberRange, Optional
+from wtforms.validators import DataRequired, Optional
 
 from ..forms import (
     CHOOSE,
@@ -35,6 +35,7 @@ from ..forms import (
     enum_field,
     optional,
     options,
+    page_field,
 )
 from ..labels import form_label
 from ..models import (
@@ -392,11 +393,7 @@ class EntryFilterForm(QueryForm):
             ]
         ),
     )
-    page = IntegerField(
-        _l("Page"),
-        validators=[Optional(), Readable(), NumberRange(min=1, max=100_000)],
-        invalid_value_message=_l("A page is a whole number."),
-    )
+    page = page_field()
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)

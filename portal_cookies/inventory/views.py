@@ -18,13 +18,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_sqlalchemy.pagination import Pagination
 
 from .. import checks
 from ..access import current_actor, editors_only, require_login
-from ..extensions import db
 from ..forms import BaseForm, ConfirmForm, DismissForm
-from ..lookup import get_or_404
+from ..lookup import get_or_404, paginate
 from ..models import Category, CookieEntry, Provider
 from ..portal import get_settings
 from ..service_errors import ServiceError
@@ -42,7 +40,6 @@ from .forms import (
 bp = Blueprint("inventory", __name__, url_prefix="/admin/inventory")
 bp.before_request(require_login)
 
-MAX_PAGE_SIZE = 100
 T = TypeVar("T")
 
 
@@ -67,21 +64,6 @@ def _done(action: Callable[[], object]) -> bool:
     return True
 
 
-def _paginate(query: Any, number: int) -> Pagination:
-    def page(number: int) -> Pagination:
-        return db.paginate(
-            query,
-            page=number,
-            per_page=current_app.config["INVENTORY_PAGE_SIZE"],
-            max_per_page=MAX_PAGE_SIZE,
-            error_out=False,
-        )
-
-    result = page(number)
-    # Past the end (the list shrank since the link was made): show the last page.
-    return page(result.pages) if result.pages and number > result.pages else result
-
-
 # --- Entries ------------------------------------------------------------------------------
 
 
@@ -89,7 +71,11 @@ def _paginate(query: Any, number: int) -> Pagination:
 def index():
     form = EntryFilterForm(formdata=request.args)
     filters = form.filters()
-    page = _paginate(queries.search_entries(filters), form.page.data or 1)
+    page = paginate(
+        queries.search_entries(filters),
+        form.page.data or 1,
+        current_app.config["INVENTORY_PAGE_SIZE"],
+    )
     return render_template(
         "inventory/index.html",
         form=form,
