@@ -121,6 +121,12 @@ FIELD_LABELS = {
     "languages": _l("languages"),
     "contact_email": _l("contact e-mail"),
     "consent_centre_url": _l("consent centre"),
+    "controller_name": _l("controller"),
+    "controller_address": _l("controller's postal address"),
+    "dpo_email": _l("data protection officer's e-mail"),
+    "complaint_url": _l("supervisory authority's complaint page"),
+    "time_zone": _l("time zone"),
+    "review_required": _l("translation review required"),
 }
 # The fields whose values are an enum's: shown by their label.
 ENUM_FIELDS = frozenset(
