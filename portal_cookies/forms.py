@@ -33,6 +33,16 @@ class BaseForm(FlaskForm):
                 unbound_field.kwargs["filters"] = [_strip, *filters]
             return unbound_field.bind(form=form, **options)
 
+    def add_refusal(self, refusal: ServiceError) -> None:
+        """Show a service's refusal on the field it names, else above the form."""
+        field = self._fields.get(refusal.field) if refusal.field else None
+        errors = field.errors if field is not None else self.form_errors
+        if refusal.message not in errors:
+            if field is not None:
+                field.errors = [*field.errors, refusal.message]
+            else:
+                self.form_errors.append(refusal.message)
+
 
 class QueryForm(BaseForm):
     """A GET form read from the query string: no CSRF token, since it changes nothing.

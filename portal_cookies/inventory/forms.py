@@ -126,15 +126,6 @@ class CheckedForm(BaseForm):
                 self.add_refusal(refusal)
         return not self.errors
 
-    def add_refusal(self, refusal: ServiceError) -> None:
-        field = self._fields.get(refusal.field) if refusal.field else None
-        errors = field.errors if field is not None else self.form_errors
-        if refusal.message not in errors:
-            if field is not None:
-                field.errors = [*field.errors, refusal.message]
-            else:
-                self.form_errors.append(refusal.message)
-
 
 class EntryForm(CheckedForm):
     provider = choice_field(
