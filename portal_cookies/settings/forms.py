@@ -49,7 +49,7 @@ class SettingsForm(BaseForm):
         ),
         render_kw={"spellcheck": "false", "autocomplete": "off"},
     )
-    confirm_disabling = BooleanField(_l("Disable them anyway"))
+    confirm_disabling = BooleanField(_l("Disable anyway"))
     # Controller and contact
     controller_name = StringField(
         form_label("controller_name"),
