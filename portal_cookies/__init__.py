@@ -61,7 +61,7 @@ def _init_extensions(app: Flask) -> None:
     app.session_interface = VisitorSessionInterface()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_PATH), render_as_batch=True)
-    babel.init_app(app, locale_selector=i18n.select_locale)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_time_zone)
     csrf.init_app(app)
     _init_limiter(app)
     _init_login(app)

@@ -13,7 +13,7 @@ from .auth import services as auth_services
 from .config import PROJECT_ROOT, TRANSLATIONS_PATH
 from .demo import load_demo_portal
 from .models import Role
-from .portal import get_settings, update_portal
+from .portal import get_settings, portal_values, update_portal
 from .publishing import services as publishing
 from .service_errors import ServiceError
 from .translation import services as translation
@@ -301,32 +301,42 @@ portal_cli = AppGroup("portal", help="The portal's own settings.")
 @portal_cli.command("show")
 def show_portal() -> None:
     """Print the portal's settings."""
-    settings = get_settings()
-    click.echo(f"name\t{settings.name}")
-    click.echo(f"base_url\t{settings.base_url}")
-    click.echo(f"source_language\t{settings.source_language}")
-    click.echo(f"languages\t{','.join(settings.enabled_languages)}")
-    click.echo(f"contact_email\t{settings.contact_email or ''}")
-    click.echo(f"consent_centre_url\t{settings.consent_centre_url or ''}")
+    for key, value in portal_values(get_settings()).items():
+        if isinstance(value, list):
+            value = ",".join(value)
+        elif isinstance(value, bool):
+            value = "yes" if value else "no"
+        # A postal address keeps its lines apart without breaking the "key<TAB>value" lines.
+        click.echo(f"{key}\t{(value or '')}".replace("\n", " / "))
 
 
 @portal_cli.command("set")
 @click.option("--name", help="The portal's name, as the policy page shows it.")
 @click.option("--base-url", help="The portal's public address.")
+@click.option("--source-language", help="The texts' language; only while no text exists.")
 @click.option("--languages", help="Enabled languages, comma-separated (fr,en,de).")
-@click.option("--contact-email", help="Contact or DPO e-mail; empty to remove.")
+@click.option("--controller-name", help="The body responsible for the processing.")
+@click.option("--controller-address", help="Its postal address (\\n between lines).")
+@click.option("--contact-email", help="Contact for privacy questions; empty to remove.")
+@click.option("--dpo-email", help="The data protection officer's e-mail; empty to remove.")
+@click.option("--privacy-policy-url", help="The portal's privacy policy; empty to remove.")
 @click.option("--consent-centre-url", help="The consent-management centre; empty to remove.")
-def set_portal(name, base_url, languages, contact_email, consent_centre_url) -> None:
+@click.option("--complaint-url", help="The supervisory authority's complaint page.")
+@click.option("--time-zone", help="An IANA time zone, e.g. Europe/Paris.")
+@click.option("--review-required/--no-review-required", default=None, help="Translation review.")
+@click.option(
+    "--disable-published",
+    is_flag=True,
+    help="Disable a language even though the published policy has pages in it.",
+)
+def set_portal(languages, controller_address, disable_published, **values) -> None:
     """Change the portal's settings; options left out stay as they are."""
+    if languages is not None:
+        values["languages"] = languages.split(",")
+    if controller_address is not None:
+        values["controller_address"] = controller_address.replace("\\n", "\n")
     try:
-        update_portal(
-            actor=None,
-            name=name,
-            base_url=base_url,
-            languages=languages.split(",") if languages is not None else None,
-            contact_email=contact_email,
-            consent_centre_url=consent_centre_url,
-        )
+        update_portal(actor=None, confirm_disabling=disable_published, **values)
     except ServiceError as error:
         _fail(error)
     show_portal.callback()

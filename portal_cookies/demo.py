@@ -12,6 +12,8 @@ from .auth import services as auth_services
 from .extensions import db
 from .inventory import services as inventory
 from .models import (
+    DEFAULT_COMPLAINT_URL,
+    DEFAULT_TIME_ZONE,
     Category,
     ConsentBasis,
     CookieName,
@@ -29,7 +31,7 @@ from .models import (
     TextState,
     TextUnit,
 )
-from .portal import create_policy_text
+from .portal import create_policy_text, get_settings, portal_values, update_portal
 from .publishing import services as publishing
 from .texts import save_text, status_of
 from .users import services as users
@@ -38,6 +40,18 @@ PORTAL_NAME = "DataCorsica – Ville de Bastia"
 PORTAL_URL = "https://mairie-bastia-datacorsica.opendatasoft.com"
 SOURCE = "fr"
 LANGUAGES = ["fr", "en"]
+# Every setting a real portal has, so that the published page leads nowhere dead. The
+# addresses are on the portal's own domain; the postal address is written for the demo.
+PORTAL_SETTINGS = {
+    "controller_name": "Ville de Bastia",
+    "controller_address": "Hôtel de ville\nAvenue Pierre-Giudicelli\n20200 Bastia\nFrance",
+    "contact_email": "donnees-personnelles@mairie-bastia-datacorsica.opendatasoft.com",
+    "dpo_email": "dpo@mairie-bastia-datacorsica.opendatasoft.com",
+    "privacy_policy_url": f"{PORTAL_URL}/pages/donnees-personnelles/",
+    "consent_centre_url": f"{PORTAL_URL}/pages/gestion-des-cookies/",
+    "complaint_url": DEFAULT_COMPLAINT_URL,
+    "time_zone": DEFAULT_TIME_ZONE,
+}
 
 # Each text: (French source, English translation).
 Texts = tuple[str, str]
@@ -230,18 +244,24 @@ def _translate(unit: TextUnit, english: str) -> None:
 
 
 def _load_settings(report: list[str]) -> None:
-    if db.session.scalar(db.select(PortalSettings.id)) is not None:
-        return
-    db.session.add(
-        PortalSettings(
+    """Set up the portal, or give an existing one the settings it has no value for (added
+    since it was loaded): a value someone chose is never replaced."""
+    if db.session.scalar(db.select(PortalSettings.id)) is None:
+        update_portal(
+            actor=None,
             name=PORTAL_NAME,
             base_url=PORTAL_URL,
             source_language=SOURCE,
-            enabled_languages=list(LANGUAGES),
+            languages=list(LANGUAGES),
+            **PORTAL_SETTINGS,
         )
-    )
-    db.session.commit()
-    report.append(f"Portal: {PORTAL_NAME} ({PORTAL_URL}), languages {', '.join(LANGUAGES)}.")
+        report.append(f"Portal: {PORTAL_NAME} ({PORTAL_URL}), languages {', '.join(LANGUAGES)}.")
+        return
+    saved = portal_values(get_settings())
+    missing = {key: value for key, value in PORTAL_SETTINGS.items() if not saved[key]}
+    if missing:
+        update_portal(actor=None, **missing)
+        report.append(f"Portal settings: {', '.join(missing)}.")
 
 
 def _load_policy_texts(report: list[str]) -> None:

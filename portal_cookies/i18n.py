@@ -1,7 +1,10 @@
 """Interface language selection and language-aware formatting."""
 
+from functools import cache
 from typing import Any
+from zoneinfo import available_timezones
 
+import sqlalchemy as sa
 from babel import Locale, UnknownLocaleError
 from babel.units import format_unit
 from flask import current_app, has_request_context, request, session
@@ -10,7 +13,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .config import INTERFACE_LANGUAGES
-from .models import DurationKind, DurationUnit
+from .extensions import db
+from .models import DEFAULT_TIME_ZONE, DurationKind, DurationUnit, PortalSettings
 from .visitors import is_public_request
 
 SESSION_LOCALE_KEY = "locale"
@@ -36,6 +40,22 @@ def select_locale() -> str:
         request.accept_languages.best_match(INTERFACE_LANGUAGES)
         or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
+
+
+@cache
+def time_zones() -> frozenset[str]:
+    """The IANA time zones this system knows; "Factory" and "localtime" are files of the
+    database, not places, and Flask-Babel (pytz) would not know them."""
+    return frozenset(available_timezones() - {"Factory", "localtime"})
+
+
+def select_time_zone() -> str:
+    """The portal's time zone, in which the interface writes dates: one small query, once
+    per request that formats a date (Flask-Babel keeps the answer for the request)."""
+    name = db.session.scalar(
+        sa.select(PortalSettings.time_zone).order_by(PortalSettings.id).limit(1)
+    )
+    return name if name in time_zones() else DEFAULT_TIME_ZONE
 
 
 def language_name(code: str, in_language: str | None = None) -> str:

@@ -84,7 +84,7 @@ ACCESS = {
     "translation.revert": {"POST": logged_in(302)},
     "translation.export": {"GET": logged_in(200)},
     "translation.import_file": {"POST": logged_in(422)},
-    # Approving is a reviewer's job; the review setting an administrator's.
+    # Approving is a reviewer's job.
     "translation.approve": {"POST": editors(302)},
     # Everyone logged in previews and reads the history; publishing takes an editor. An
     # empty publish form comes back with its errors (422); compare without versions and an
@@ -95,9 +95,6 @@ ACCESS = {
     "publishing.compare_versions": {"GET": logged_in(302)},
     "publishing.publish": {"POST": editors(422)},
     "publishing.rollback": {"POST": editors(302)},
-    "translation.set_review": {
-        "POST": {**logged_in(403), Role.ADMIN.value: 302},
-    },
     # The policy's own sections: translators read them; an empty form comes back with its
     # errors (200); the buttons redirect.
     "policy_texts.index": {"GET": logged_in(200)},

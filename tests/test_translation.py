@@ -15,7 +15,6 @@ from portal_cookies.models import (
     TextState,
     TextVersion,
 )
-from portal_cookies.portal import get_settings
 from portal_cookies.texts import TextStatus, set_source_text, status_of
 from portal_cookies.translation import services
 from tests.helpers import log_in, translate
@@ -346,14 +345,6 @@ def test_with_review_required_only_approved_texts_count_as_ready(portal, make_co
     )
 
     assert [item.unit.id for item in review] == [entry.function_unit.id]
-
-
-def test_an_administrator_turns_review_on(portal, client):
-    log_in(client, Role.ADMIN)
-
-    client.post("/admin/translation/review", data={"review_required": "y"})
-
-    assert get_settings().review_required is True
 
 
 def test_memory_suggests_translations_of_similar_sources(portal, make_cookie, make_user):

@@ -34,13 +34,20 @@ CATEGORY_FIELDS = ("position", "consent_required_default")
 CATEGORY_TEXTS = ("name", "explanation")
 PROVIDER_FIELDS = ("name", "website", "privacy_policy_url", "country")
 PROVIDER_TEXTS = ("safeguard",)
+# Versions published before a setting existed lack its key: compare reads them with .get().
 PORTAL_FIELDS = (
     "name",
     "base_url",
     "source_language",
     "languages",
+    "controller_name",
+    "controller_address",
     "contact_email",
+    "dpo_email",
+    "privacy_policy_url",
     "consent_centre_url",
+    "complaint_url",
+    "time_zone",
 )
 
 

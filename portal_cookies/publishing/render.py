@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from flask import current_app
@@ -24,10 +25,10 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ..contexts import POLICY_TEXT_LABELS
-from ..i18n import duration_text, is_known_language, language_name
+from ..i18n import duration_text, is_known_language, language_name, time_zones
 from ..labels import field_label, label_of
 from ..markdown import render_inline_markdown, render_markdown
-from ..models import ConsentBasis, StorageKind
+from ..models import DEFAULT_TIME_ZONE, ConsentBasis, StorageKind
 from ..visitor_pages import render_standalone
 
 PAGE_TEMPLATE = "public/policy.html"
@@ -101,8 +102,18 @@ def _direction(language: str) -> str:
     return "ltr"
 
 
-def _date(moment: datetime | None) -> str:
-    return format_date(moment, "long") if moment is not None else ""
+def _time_zone(portal: dict[str, Any]) -> ZoneInfo:
+    """The portal's time zone as frozen in the content; the default for versions published
+    before the setting existed."""
+    name = portal.get("time_zone")
+    return ZoneInfo(name if name in time_zones() else DEFAULT_TIME_ZONE)
+
+
+def _date(moment: datetime | None, portal: dict[str, Any]) -> str:
+    """The day of ``moment`` in the portal's time zone, whatever the request's."""
+    if moment is None:
+        return ""
+    return format_date(moment.astimezone(_time_zone(portal)).date(), "long")
 
 
 def _iso(moment: datetime) -> str:
@@ -231,7 +242,7 @@ def render_page(
             **_document(content, language, page_path),
             preview=preview,
             number=number,
-            published_on=_date(published_at),
+            published_on=_date(published_at, content["portal"]),
             published_at=_iso(published_at) if published_at else "",
             json_href=json_path(language, number) if number else "",
             sections_before=before,
@@ -304,8 +315,14 @@ def render_json(
                 "name": portal["name"],
                 "base_url": portal["base_url"],
                 "languages": list(portal["languages"]),
-                "contact_email": portal["contact_email"],
-                "consent_centre_url": portal["consent_centre_url"],
+                "controller_name": portal.get("controller_name"),
+                "controller_address": portal.get("controller_address"),
+                "contact_email": portal.get("contact_email"),
+                "dpo_email": portal.get("dpo_email"),
+                "privacy_policy_url": portal.get("privacy_policy_url"),
+                "consent_centre_url": portal.get("consent_centre_url"),
+                "complaint_url": portal.get("complaint_url"),
+                "time_zone": _time_zone(portal).key,
             },
             "categories": [
                 {
@@ -444,7 +461,7 @@ def render_changes(
             {
                 "number": version.number,
                 "href": page_path(language, version.number),
-                "published_on": _date(version.published_at),
+                "published_on": _date(version.published_at, content["portal"]),
                 "published_at": _iso(version.published_at),
                 "note": version.note,
                 "rolled_back_from": version.rolled_back_from,

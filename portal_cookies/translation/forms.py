@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, SearchField, SelectField, SubmitField, TextAreaField
+from wtforms import HiddenField, SearchField, SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import enum_coerce
 from wtforms.validators import DataRequired, Length
 
@@ -103,11 +103,6 @@ class VersionActionForm(BaseForm):
     """Confirm, approve or revert: the version the page showed as current."""
 
     base_version_id = HiddenField(validators=[DataRequired()])
-
-
-class ReviewSettingForm(BaseForm):
-    review_required = BooleanField(_l("Review required: only approved translations are ready"))
-    submit = SubmitField(_l("Save"))
 
 
 class ExportForm(QueryForm):

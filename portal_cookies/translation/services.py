@@ -391,20 +391,3 @@ def suggest_translations(unit: TextUnit, language: str) -> list[Suggestion]:
             best[version.text] = Suggestion(version, round(score * 100))
     ranked = sorted(best.values(), key=lambda suggestion: -suggestion.score)
     return ranked[:MAX_SUGGESTIONS]
-
-
-def set_review_required(required: bool, *, actor: User) -> None:
-    settings = get_settings()
-    if settings.id is None:
-        raise ServiceError(_("Set the portal up first (flask demo load, or the settings)."))
-    before = settings.review_required
-    settings.review_required = required
-    record_event(
-        actor,
-        "update",
-        settings,
-        label=settings.name,
-        before={"review_required": before},
-        after={"review_required": required},
-    )
-    db.session.commit()

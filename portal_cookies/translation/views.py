@@ -16,12 +16,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import checks
-from ..access import current_actor, editors_only, require_login, role_required
+from ..access import current_actor, editors_only, require_login
 from ..contexts import context_of, text_contexts
 from ..extensions import db
 from ..forms import DismissForm
 from ..lookup import get_or_404, read_id
-from ..models import Role, TextUnit, TextVersion
+from ..models import TextUnit, TextVersion
 from ..portal import get_settings
 from ..service_errors import ServiceError
 from ..texts import TextConflict, TextStatus, status_of
@@ -31,7 +31,6 @@ from .forms import (
     ExportForm,
     ImportForm,
     QueueForm,
-    ReviewSettingForm,
     TranslationForm,
     VersionActionForm,
 )
@@ -63,21 +62,7 @@ def index():
         items=services.build_queue(params, contexts) if params else [],
         progress=services.measure_progress(contexts, languages),
         settings=settings,
-        review_form=ReviewSettingForm(review_required=settings.review_required),
     )
-
-
-@bp.post("/review")
-@role_required(Role.ADMIN)
-def set_review():
-    form = ReviewSettingForm()
-    if form.validate_on_submit():
-        try:
-            services.set_review_required(form.review_required.data, actor=current_actor())
-            flash(_("The review setting was saved."), "success")
-        except ServiceError as error:
-            flash(error.message, "error")
-    return redirect(url_for("translation.index"))
 
 
 def _queue_items(language: str) -> list[services.QueueItem]:
