@@ -7,7 +7,15 @@ from flask import flash
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, SelectMultipleField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice, enum_coerce
 from wtforms.validators import DataRequired, Length, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -63,6 +71,50 @@ class QueryForm(BaseForm):
 
 class ConfirmForm(BaseForm):
     """An empty form: the CSRF token behind every POST-only button."""
+
+
+class ValidatedForm(BaseForm):
+    """A form that also shows the services' verdict on its values, on the fields at fault."""
+
+    def refusals(self) -> list[ServiceError]:
+        """Every refusal the services would make of the values typed."""
+        raise NotImplementedError
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        super().validate(extra_validators)
+        # A field the form already refused keeps that message only.
+        refused = {name for name, field in self._fields.items() if field.errors}
+        for refusal in self.refusals():
+            if refusal.field not in refused:
+                self.add_refusal(refusal)
+        return not self.errors
+
+    def add_refusal(self, refusal: ServiceError) -> None:
+        field = self._fields.get(refusal.field) if refusal.field else None
+        errors = field.errors if field is not None else self.form_errors
+        if refusal.message not in errors:
+            if field is not None:
+                field.errors = [*field.errors, refusal.message]
+            else:
+                self.form_errors.append(refusal.message)
+
+
+def minor_edit_field() -> BooleanField:
+    """Shown when editing source texts: a typo fix need not send every translation back to the
+    translators."""
+    return BooleanField(
+        _l("Minor edit: the translations stay valid"),
+        description=_l(
+            "For a typo or punctuation fix that does not change the meaning. Each text's "
+            "history records it."
+        ),
+    )
+
+
+class MoveForm(BaseForm):
+    """The up and down buttons of an ordered list; the service checks the direction."""
+
+    direction = StringField()
 
 
 CHOOSE = _l("Choose…")

@@ -26,13 +26,14 @@ from wtforms.validators import DataRequired, NumberRange, Optional
 
 from ..forms import (
     CHOOSE,
-    BaseForm,
     MultiCheckboxField,
     QueryForm,
     Readable,
     Required,
+    ValidatedForm,
     choice_field,
     enum_field,
+    minor_edit_field,
     optional,
     options,
 )
@@ -89,17 +90,10 @@ def category_label(category: Category) -> str:
     return name.text(str(get_locale())) or name.source_text or category.slug
 
 
-class CheckedForm(BaseForm):
-    """A form that also shows the services' verdict on its values, on the fields at fault."""
+class CheckedForm(ValidatedForm):
+    """An inventory form, filled with the saved values of what it edits."""
 
-    # Shown when editing: a typo fix need not send every translation back to the translators.
-    minor_edit = BooleanField(
-        _l("Minor edit: the translations stay valid"),
-        description=_l(
-            "For a typo or punctuation fix that does not change the meaning. Each text's "
-            "history records it."
-        ),
-    )
+    minor_edit = minor_edit_field()
 
     def __init__(self, *args: Any, current: Any = None, **kwargs: Any):
         # A submitted form holds what was posted, nothing else: a field missing from the
@@ -113,27 +107,6 @@ class CheckedForm(BaseForm):
     def prefill(current: Any) -> dict[str, Any]:
         """The saved values, as the fields show them."""
         return form_fields(current)
-
-    def refusals(self) -> list[ServiceError]:
-        raise NotImplementedError
-
-    def validate(self, extra_validators: Any = None) -> bool:
-        super().validate(extra_validators)
-        # A field the form already refused keeps that message only.
-        refused = {name for name, field in self._fields.items() if field.errors}
-        for refusal in self.refusals():
-            if refusal.field not in refused:
-                self.add_refusal(refusal)
-        return not self.errors
-
-    def add_refusal(self, refusal: ServiceError) -> None:
-        field = self._fields.get(refusal.field) if refusal.field else None
-        errors = field.errors if field is not None else self.form_errors
-        if refusal.message not in errors:
-            if field is not None:
-                field.errors = [*field.errors, refusal.message]
-            else:
-                self.form_errors.append(refusal.message)
 
 
 class EntryForm(CheckedForm):
@@ -335,12 +308,6 @@ class ProviderForm(CheckedForm):
 
     def refusals(self) -> list[ServiceError]:
         return validate_provider(**self.values(), provider=self.current)
-
-
-class MoveForm(BaseForm):
-    """The up and down buttons of the category list; the service checks the direction."""
-
-    direction = StringField()
 
 
 SORT_LABELS = {

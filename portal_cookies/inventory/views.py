@@ -23,7 +23,7 @@ from flask_sqlalchemy.pagination import Pagination
 from .. import checks
 from ..access import current_actor, editors_only, require_login
 from ..extensions import db
-from ..forms import BaseForm, ConfirmForm, DismissForm
+from ..forms import BaseForm, ConfirmForm, DismissForm, MoveForm
 from ..lookup import get_or_404
 from ..models import Category, CookieEntry, Provider
 from ..portal import get_settings
@@ -33,7 +33,6 @@ from .forms import (
     CategoryForm,
     EntryFilterForm,
     EntryForm,
-    MoveForm,
     ProviderForm,
     category_label,
     country_names,
