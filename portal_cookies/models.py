@@ -164,9 +164,7 @@ class PortalSettings(Model):
     # Where a visitor changes or withdraws consent.
     consent_centre_url: Mapped[str | None] = mapped_column(sa.String(500))
     # The supervisory authority's complaint page.
-    complaint_url: Mapped[str | None] = mapped_column(
-        sa.String(500), default=DEFAULT_COMPLAINT_URL
-    )
+    complaint_url: Mapped[str | None] = mapped_column(sa.String(500), default=DEFAULT_COMPLAINT_URL)
     # An IANA name; the dates people read are in this zone.
     time_zone: Mapped[str] = mapped_column(sa.String(64), default=DEFAULT_TIME_ZONE)
     review_required: Mapped[bool] = mapped_column(default=False)
