@@ -21,6 +21,16 @@ POLICY_TEXT_LABELS = {
     "managing_consent": _l("Managing and withdrawing consent"),
     "contact": _l("Contact"),
 }
+# What a section an operator added has besides its text: a heading of its own.
+HEADING_LABEL = _l("Policy page heading")
+
+
+def section_name(section: PolicyText) -> str:
+    """How people recognise a section: a built-in one by its name, one an operator added by
+    its heading in the source language."""
+    if section.title_unit is not None:
+        return section.title_unit.source_text.strip() or section.key
+    return str(POLICY_TEXT_LABELS.get(section.key, section.key))
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,8 @@ class TextContext:
 
     @property
     def kind_label(self) -> str:
+        if isinstance(self.owner, PolicyText) and self.owner.title_unit_id == self.unit.id:
+            return str(HEADING_LABEL)
         return label_of(self.unit.kind)
 
     @property
@@ -64,14 +76,14 @@ class TextContext:
             return owner.slug
         if isinstance(owner, Provider):
             return owner.name
-        return str(POLICY_TEXT_LABELS.get(owner.key, owner.key))
+        return section_name(owner)
 
     @property
     def label(self) -> str:
         return f"{self.owner_label} · {self.kind_label}"
 
     @property
-    def edit_endpoint(self) -> tuple[str, dict[str, int]] | None:
+    def edit_endpoint(self) -> tuple[str, dict[str, int]]:
         """Where the source text is edited, for a link from the translation view."""
         owner = self.owner
         if isinstance(owner, CookieEntry):
@@ -80,22 +92,29 @@ class TextContext:
             return "inventory.update_category", {"category_id": owner.id}
         if isinstance(owner, Provider):
             return "inventory.update_provider", {"provider_id": owner.id}
-        return None
+        return "policy_texts.update", {"text_id": owner.id}
 
+
+# The page's order: the sections before the cookie tables, then those after them.
+SECTION_ORDER = (PolicyText.after_tables, PolicyText.position, PolicyText.id)
 
 _UNITS_LOADED = selectinload(TextUnit.current).joinedload(CurrentText.version)
 
 
 def text_contexts() -> list[TextContext]:
-    """Every unit the policy shows, in page order: policy texts, categories, providers, entries.
+    """Every unit the policy shows, in page order: policy texts (a section's heading before its
+    text), categories, providers, entries.
 
     Archived entries are left out: their texts are not on the policy, so nobody needs to
     translate them. A fixed number of queries, whatever the inventory's size.
     """
     policy_texts = db.session.scalars(
         sa.select(PolicyText)
-        .options(selectinload(PolicyText.unit).options(_UNITS_LOADED))
-        .order_by(PolicyText.position, PolicyText.id)
+        .options(
+            selectinload(PolicyText.unit).options(_UNITS_LOADED),
+            selectinload(PolicyText.title_unit).options(_UNITS_LOADED),
+        )
+        .order_by(*SECTION_ORDER)
     ).all()
     categories = db.session.scalars(
         sa.select(Category)
@@ -122,7 +141,12 @@ def text_contexts() -> list[TextContext]:
         )
         .order_by(CookieEntry.category_id, CookieEntry.id)
     ).all()
-    contexts = [TextContext(text.unit, text) for text in policy_texts]
+    contexts = [
+        TextContext(unit, text)
+        for text in policy_texts
+        for unit in (text.title_unit, text.unit)
+        if unit is not None
+    ]
     for category in categories:
         contexts += [TextContext(unit, category) for unit in category.text_units.values()]
     for provider in providers:
@@ -132,20 +156,24 @@ def text_contexts() -> list[TextContext]:
     return contexts
 
 
+# The columns that may hold a unit of each kind: a section's heading or text are both
+# policy texts.
 _OWNER_COLUMNS = {
-    TextKind.POLICY_TEXT: (PolicyText, PolicyText.unit_id),
-    TextKind.CATEGORY_NAME: (Category, Category.name_unit_id),
-    TextKind.CATEGORY_EXPLANATION: (Category, Category.explanation_unit_id),
-    TextKind.PROVIDER_SAFEGUARD: (Provider, Provider.safeguard_unit_id),
-    TextKind.ENTRY_FUNCTION: (CookieEntry, CookieEntry.function_unit_id),
-    TextKind.ENTRY_PURPOSE: (CookieEntry, CookieEntry.purpose_unit_id),
+    TextKind.POLICY_TEXT: (PolicyText, (PolicyText.unit_id, PolicyText.title_unit_id)),
+    TextKind.CATEGORY_NAME: (Category, (Category.name_unit_id,)),
+    TextKind.CATEGORY_EXPLANATION: (Category, (Category.explanation_unit_id,)),
+    TextKind.PROVIDER_SAFEGUARD: (Provider, (Provider.safeguard_unit_id,)),
+    TextKind.ENTRY_FUNCTION: (CookieEntry, (CookieEntry.function_unit_id,)),
+    TextKind.ENTRY_PURPOSE: (CookieEntry, (CookieEntry.purpose_unit_id,)),
 }
 
 
 def context_of(unit: TextUnit) -> TextContext | None:
     """What a unit belongs to; None for a unit the policy does not show (archived entry)."""
-    model, column = _OWNER_COLUMNS[unit.kind]
-    owner = db.session.scalar(sa.select(model).where(column == unit.id))
+    model, columns = _OWNER_COLUMNS[unit.kind]
+    owner = db.session.scalar(
+        sa.select(model).where(sa.or_(*(column == unit.id for column in columns)))
+    )
     if owner is None or (isinstance(owner, CookieEntry) and owner.archived):
         return None
     return TextContext(unit, owner)

@@ -9,10 +9,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import (
+    BooleanField,
     HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
+    StringField,
     SubmitField,
     TextAreaField,
 )
@@ -88,6 +90,41 @@ class QueryForm(BaseForm):
 
 class ConfirmForm(BaseForm):
     """An empty form: the CSRF token behind every POST-only button."""
+
+
+class ValidatedForm(BaseForm):
+    """A form that also shows the services' verdict on its values, on the fields at fault."""
+
+    def refusals(self) -> list[ServiceError]:
+        """Every refusal the services would make of the values typed."""
+        raise NotImplementedError
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        super().validate(extra_validators)
+        # A field the form already refused keeps that message only.
+        refused = {name for name, field in self._fields.items() if field.errors}
+        for refusal in self.refusals():
+            if refusal.field not in refused:
+                self.add_refusal(refusal)
+        return not self.errors
+
+
+def minor_edit_field() -> BooleanField:
+    """Shown when editing source texts: a typo fix need not send every translation back to the
+    translators."""
+    return BooleanField(
+        _l("Minor edit: the translations stay valid"),
+        description=_l(
+            "For a typo or punctuation fix that does not change the meaning. Each text's "
+            "history records it."
+        ),
+    )
+
+
+class MoveForm(BaseForm):
+    """The up and down buttons of an ordered list; the service checks the direction."""
+
+    direction = StringField()
 
 
 CHOOSE = _l("Choose…")

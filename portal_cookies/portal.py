@@ -48,13 +48,27 @@ def get_settings() -> PortalSettings:
     return settings
 
 
+# The section whose text heads the page, instead of standing among the others.
+PAGE_TITLE = "title"
+# The built-in sections the page shows above the cookie tables; the others come after them.
+SECTIONS_BEFORE_TABLES = (PAGE_TITLE, "introduction", "what_is_a_cookie")
+
+
 def create_policy_text(key: str, text: str, *, position: int, actor: User | None) -> PolicyText:
-    """Add a section of the policy page, its text in the portal's source language."""
+    """Add a built-in section of the policy page, its text in the portal's source language, in
+    its place around the cookie tables."""
     unit = create_unit(TextKind.POLICY_TEXT, get_settings().source_language, text, actor)
-    policy_text = PolicyText(key=key, position=position, unit=unit)
+    after_tables = key not in SECTIONS_BEFORE_TABLES
+    policy_text = PolicyText(key=key, position=position, unit=unit, after_tables=after_tables)
     db.session.add(policy_text)
     db.session.flush()
-    record_event(actor, "create", policy_text, label=key, after={"key": key, "text": text})
+    record_event(
+        actor,
+        "create",
+        policy_text,
+        label=key,
+        after={"key": key, "text": text, "after_tables": after_tables},
+    )
     db.session.commit()
     return policy_text
 

@@ -12,6 +12,7 @@ import pytest
 from portal_cookies import create_app
 from portal_cookies.extensions import db
 from portal_cookies.models import Role
+from portal_cookies.policy_texts import services as policy_texts
 from portal_cookies.portal import create_policy_text
 from portal_cookies.publishing.content import build_content
 from portal_cookies.texts import save_text
@@ -172,7 +173,9 @@ def url_values(make_category, make_provider, make_cookie, make_published, make_u
         "category_id": make_category().id,
         "provider_id": make_provider().id,
         # Only a section an operator added can be removed.
-        "text_id": create_policy_text("contact", "Écrivez-nous.", position=2, actor=None).id,
+        "text_id": policy_texts.create_section(
+            title="Réseaux sociaux", text="Suivez-nous.", after_tables=True, actor=None
+        ).id,
     }
     return lambda endpoint: {**values, **(unused if "delete" in endpoint else {})}
 

@@ -26,13 +26,14 @@ from wtforms.validators import DataRequired, Optional
 
 from ..forms import (
     CHOOSE,
-    BaseForm,
     MultiCheckboxField,
     QueryForm,
     Readable,
     Required,
+    ValidatedForm,
     choice_field,
     enum_field,
+    minor_edit_field,
     optional,
     options,
     page_field,
@@ -90,17 +91,10 @@ def category_label(category: Category) -> str:
     return name.text(str(get_locale())) or name.source_text or category.slug
 
 
-class CheckedForm(BaseForm):
-    """A form that also shows the services' verdict on its values, on the fields at fault."""
+class CheckedForm(ValidatedForm):
+    """An inventory form, filled with the saved values of what it edits."""
 
-    # Shown when editing: a typo fix need not send every translation back to the translators.
-    minor_edit = BooleanField(
-        _l("Minor edit: the translations stay valid"),
-        description=_l(
-            "For a typo or punctuation fix that does not change the meaning. Each text's "
-            "history records it."
-        ),
-    )
+    minor_edit = minor_edit_field()
 
     def __init__(self, *args: Any, current: Any = None, **kwargs: Any):
         # A submitted form holds what was posted, nothing else: a field missing from the
@@ -114,18 +108,6 @@ class CheckedForm(BaseForm):
     def prefill(current: Any) -> dict[str, Any]:
         """The saved values, as the fields show them."""
         return form_fields(current)
-
-    def refusals(self) -> list[ServiceError]:
-        raise NotImplementedError
-
-    def validate(self, extra_validators: Any = None) -> bool:
-        super().validate(extra_validators)
-        # A field the form already refused keeps that message only.
-        refused = {name for name, field in self._fields.items() if field.errors}
-        for refusal in self.refusals():
-            if refusal.field not in refused:
-                self.add_refusal(refusal)
-        return not self.errors
 
 
 class EntryForm(CheckedForm):
@@ -327,12 +309,6 @@ class ProviderForm(CheckedForm):
 
     def refusals(self) -> list[ServiceError]:
         return validate_provider(**self.values(), provider=self.current)
-
-
-class MoveForm(BaseForm):
-    """The up and down buttons of the category list; the service checks the direction."""
-
-    direction = StringField()
 
 
 SORT_LABELS = {

@@ -21,7 +21,7 @@ from flask_login import current_user
 
 from .. import checks
 from ..access import current_actor, editors_only, require_login
-from ..forms import BaseForm, ConfirmForm, DismissForm
+from ..forms import BaseForm, ConfirmForm, DismissForm, MoveForm
 from ..lookup import get_or_404, paginate
 from ..models import Category, CookieEntry, Provider
 from ..portal import get_settings
@@ -31,7 +31,6 @@ from .forms import (
     CategoryForm,
     EntryFilterForm,
     EntryForm,
-    MoveForm,
     ProviderForm,
     category_label,
     country_names,

@@ -2,7 +2,8 @@
 
 ``compare(old, new)`` works on the structures of ``content.build_content()`` (the draft, or a
 version's frozen content), so it compares the draft with the published version as well as
-any two versions. Entries are matched by id, categories by slug, providers by id.
+any two versions. Entries are matched by id, categories by slug, providers by id, the page's
+sections by key.
 """
 
 from collections.abc import Callable, Iterable
@@ -13,8 +14,9 @@ from flask_babel import gettext as _
 
 from ..labels import field_label
 from ..models import ConsentBasis, Party
+from ..portal import PAGE_TITLE
 from ..word_diff import Segment, word_diff
-from .content import entries_of
+from .content import entries_of, section_label, sections_of
 
 # Values compared as a whole, and texts compared language by language, word by word.
 ENTRY_FIELDS = (
@@ -78,10 +80,12 @@ class TextChange:
     before: str
     after: str
     segments: tuple[Segment, ...]
+    # What people call the text when its field is a key of ours: a section's name.
+    name: str = ""
 
     @property
     def label(self) -> str:
-        return field_label(self.field)
+        return self.name or field_label(self.field)
 
 
 @dataclass(frozen=True)
@@ -118,13 +122,25 @@ class PolicyDiff:
     categories_removed: list[Item] = field(default_factory=list)
     categories_changed: list[ItemChange] = field(default_factory=list)
     providers_changed: list[ItemChange] = field(default_factory=list)
-    # Policy texts by key: title, introduction...
+    # The page's sections by key: a section's text, and the heading of one an operator added.
+    sections_added: list[Item] = field(default_factory=list)
+    sections_removed: list[Item] = field(default_factory=list)
     texts_changed: list[TextChange] = field(default_factory=list)
+    # The sections' names in page order, before and after, when the sections both contents
+    # have changed order or side of the cookie tables; None stands for the tables.
+    section_order: tuple[list[str | None], list[str | None]] | None = None
+    # The headings of the sections an operator added, by key, for the change log's names.
+    section_titles: dict[str, dict[str, str]] = field(default_factory=dict)
     portal_changed: list[FieldChange] = field(default_factory=list)
 
     @property
+    def sections_new_or_gone(self) -> set[str]:
+        return {str(item.key) for item in [*self.sections_added, *self.sections_removed]}
+
+    @property
     def size(self) -> int:
-        """How many things changed: each entry, category, provider, text or setting once."""
+        """How many things changed: each entry, category, provider, section or setting once,
+        and the sections' order."""
         return (
             len(self.entries_added)
             + len(self.entries_removed)
@@ -133,7 +149,10 @@ class PolicyDiff:
             + len(self.categories_removed)
             + len(self.categories_changed)
             + len(self.providers_changed)
-            + len({change.field for change in self.texts_changed})
+            + len(self.sections_added)
+            + len(self.sections_removed)
+            + len({change.field for change in self.texts_changed} - self.sections_new_or_gone)
+            + (self.section_order is not None)
             + len(self.portal_changed)
         )
 
@@ -174,6 +193,18 @@ class PolicyDiff:
                 ]
             },
             "texts": _languages_by_field(self.texts_changed),
+            "sections": {
+                "added": [item.key for item in self.sections_added],
+                "removed": [item.key for item in self.sections_removed],
+                "reordered": self.section_order is not None,
+                # Only the headings the change log names.
+                "titles": {
+                    key: title
+                    for key, title in self.section_titles.items()
+                    if key in self.sections_new_or_gone
+                    or any(change.field == key for change in self.texts_changed)
+                },
+            },
             "portal": [change.field for change in self.portal_changed],
         }
 
@@ -181,7 +212,9 @@ class PolicyDiff:
 def _languages_by_field(changes: Iterable[TextChange]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for change in changes:
-        found.setdefault(change.field, []).append(change.language)
+        languages = found.setdefault(change.field, [])
+        if change.language not in languages:
+            languages.append(change.language)
     return found
 
 
@@ -203,13 +236,18 @@ def _languages_of(*contents: dict[str, Any] | None) -> list[str]:
 
 
 def _text_changes(
-    name: str, before: dict[str, str], after: dict[str, str], languages: list[str]
+    name: str,
+    before: dict[str, str],
+    after: dict[str, str],
+    languages: list[str],
+    label: str = "",
 ) -> list[TextChange]:
     changes = []
     for language in languages:
         old, new = before.get(language, ""), after.get(language, "")
         if old != new:
-            changes.append(TextChange(name, language, old, new, tuple(word_diff(old, new))))
+            segments = tuple(word_diff(old, new))
+            changes.append(TextChange(name, language, old, new, segments, label))
     return changes
 
 
@@ -294,6 +332,63 @@ def _source_name(category: dict[str, Any], portal: dict[str, Any]) -> str:
     return category["name"].get(portal["source_language"]) or category["slug"]
 
 
+def _page_order(sections: list[dict[str, Any]], names: dict[str, str]) -> list[str | None]:
+    """The sections' names as the page shows them, None where the cookie tables stand; the
+    title heads the page wherever it is listed."""
+    shown = [section for section in sections if section["key"] != PAGE_TITLE]
+    return [
+        *(names[section["key"]] for section in shown if not section["after_tables"]),
+        None,
+        *(names[section["key"]] for section in shown if section["after_tables"]),
+    ]
+
+
+def _compare_sections(
+    diff: PolicyDiff, old: dict[str, Any], new: dict[str, Any], languages: list[str]
+) -> None:
+    """Sections added and removed, their texts and headings, and their order."""
+    source = new["portal"]["source_language"]
+    old_sections, new_sections = sections_of(old), sections_of(new)
+    before = {section["key"]: section for section in old_sections}
+    after = {section["key"]: section for section in new_sections}
+    both = before | after
+    names = {
+        key: section_label(key, section["title"], source, source) for key, section in both.items()
+    }
+    diff.section_titles = {
+        key: section["title"] for key, section in both.items() if section["title"]
+    }
+    diff.sections_added = [
+        Item(key, names[key], data) for key, data in after.items() if key not in before
+    ]
+    diff.sections_removed = [
+        Item(key, names[key], data) for key, data in before.items() if key not in after
+    ]
+    for key in dict.fromkeys([*old["texts"], *new["texts"]]):
+        name = names.get(key) or section_label(key, None, source, source)
+        diff.texts_changed += _text_changes(
+            key,
+            before.get(key, {}).get("title") or {},
+            after.get(key, {}).get("title") or {},
+            languages,
+            _("%(section)s (heading)", section=name),
+        )
+        diff.texts_changed += _text_changes(
+            key, old["texts"].get(key, {}), new["texts"].get(key, {}), languages, name
+        )
+
+    def places(sections: list[dict[str, Any]]) -> list[tuple[str, bool]]:
+        """Where the sections both contents have stand: their order and side of the tables."""
+        return [
+            (s["key"], s["after_tables"])
+            for s in sections
+            if s["key"] in before and s["key"] in after
+        ]
+
+    if places(old_sections) != places(new_sections):
+        diff.section_order = (_page_order(old_sections, names), _page_order(new_sections, names))
+
+
 def compare(old: dict[str, Any] | None, new: dict[str, Any]) -> PolicyDiff:
     """What changed from ``old`` (None before the first publication) to ``new``."""
     languages = _languages_of(old, new)
@@ -326,10 +421,7 @@ def compare(old: dict[str, Any] | None, new: dict[str, Any]) -> PolicyDiff:
         PROVIDER_TEXTS,
         languages,
     )
-    for key in dict.fromkeys([*old["texts"], *new["texts"]]):
-        diff.texts_changed += _text_changes(
-            key, old["texts"].get(key, {}), new["texts"].get(key, {}), languages
-        )
+    _compare_sections(diff, old, new, languages)
     diff.portal_changed = [
         FieldChange(name, old["portal"].get(name), new["portal"].get(name))
         for name in PORTAL_FIELDS

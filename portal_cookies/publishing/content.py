@@ -9,7 +9,7 @@ import hashlib
 import json
 from typing import Any
 
-from ..contexts import TextContext, text_contexts
+from ..contexts import POLICY_TEXT_LABELS, TextContext, text_contexts
 from ..models import (
     Category,
     CookieEntry,
@@ -17,7 +17,7 @@ from ..models import (
     Provider,
     TextUnit,
 )
-from ..portal import get_settings
+from ..portal import SECTIONS_BEFORE_TABLES, get_settings
 
 # Bumped if the shape below ever changes, so old versions can still be read.
 CONTENT_FORMAT = 1
@@ -72,9 +72,10 @@ def build_content(contexts: list[TextContext] | None = None) -> dict[str, Any]:
     """The draft policy in every enabled language, in a fixed number of queries.
 
     Categories come in their position order, each with the entries the page shows (visible,
-    not archived), sorted by their first name. What the policy shows is what the translation
-    view and the checks see: ``text_contexts()``, given as ``contexts`` when the caller has
-    them already.
+    not archived), sorted by their first name. The policy's sections come in page order: their
+    texts by key in "texts"; their order, side of the cookie tables and (for those an operator
+    added) headings in "sections". What the policy shows is what the translation view and the
+    checks see: ``text_contexts()``, given as ``contexts`` when the caller has them already.
     """
     settings = get_settings()
     languages = list(settings.enabled_languages)
@@ -106,6 +107,14 @@ def build_content(contexts: list[TextContext] | None = None) -> dict[str, Any]:
             "time_zone": settings.time_zone,
         },
         "texts": {text.key: _texts(text.unit, languages) for text in policy_texts},
+        "sections": [
+            {
+                "key": text.key,
+                "title": _texts(text.title_unit, languages) if text.title_unit else None,
+                "after_tables": text.after_tables,
+            }
+            for text in policy_texts
+        ],
         "categories": [
             {
                 "slug": category.slug,
@@ -126,6 +135,29 @@ def canonical_json(content: dict[str, Any]) -> str:
 
 def content_hash(content: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+
+
+def sections_of(content: dict[str, Any]) -> list[dict[str, Any]]:
+    """A content's sections in page order: key, heading's texts (None for a built-in section),
+    whether they come after the cookie tables.
+
+    Contents published before operators could add sections have none: there the page followed
+    the order of "texts", each built-in section on its side of the tables.
+    """
+    if "sections" in content:
+        return content["sections"]
+    return [
+        {"key": key, "title": None, "after_tables": key not in SECTIONS_BEFORE_TABLES}
+        for key in content["texts"]
+    ]
+
+
+def section_label(key: str, title: dict[str, str] | None, language: str, source: str) -> str:
+    """A section's name for people: a built-in one's in the interface language, one an operator
+    added by its heading in ``language`` (else in the source language)."""
+    if title:
+        return title.get(language, "").strip() or title.get(source, "").strip() or key
+    return str(POLICY_TEXT_LABELS.get(key, key))
 
 
 def entries_of(content: dict[str, Any]) -> dict[int, tuple[dict[str, Any], str]]:

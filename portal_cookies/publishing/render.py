@@ -11,7 +11,7 @@ processors, so no request, session or user can leak into a page.
 """
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,7 +29,9 @@ from ..i18n import duration_text, is_known_language, language_name, time_zones
 from ..labels import field_label, label_of
 from ..markdown import render_inline_markdown, render_markdown
 from ..models import DEFAULT_TIME_ZONE, ConsentBasis, StorageKind
+from ..portal import PAGE_TITLE
 from ..visitor_pages import render_standalone
+from .content import section_label, sections_of
 
 PAGE_TEMPLATE = "public/policy.html"
 CHANGES_TEMPLATE = "public/changes.html"
@@ -37,9 +39,8 @@ STYLESHEET = "/static/css/policy.css"
 # The public JSON's own format (docs/policy-json.md): bumped on any incompatible change.
 JSON_FORMAT = 1
 
-# The sections shown before the cookie tables; the others (but the title) come after them.
-SECTIONS_BEFORE_TABLES = ("introduction", "what_is_a_cookie")
-UNTITLED_SECTIONS = ("title", "introduction")
+# The title heads the page; the introduction follows it without a heading of its own.
+UNTITLED_SECTIONS = (PAGE_TITLE, "introduction")
 
 
 # --- Addresses (the public blueprint serves these, the export writes them) ---------------
@@ -144,7 +145,8 @@ def _language_links(
 
 
 def _title(content: dict[str, Any], language: str) -> str:
-    title = _pick(content["texts"].get("title", {}), language, content["portal"]["source_language"])
+    source = content["portal"]["source_language"]
+    title = _pick(content["texts"].get(PAGE_TITLE, {}), language, source)
     return title.text.strip() or _("Cookie policy")
 
 
@@ -167,18 +169,28 @@ def _document(content: dict[str, Any], language: str, path: Callable[[str], str]
 # --- The page -----------------------------------------------------------------------------
 
 
+def _heading(section: dict[str, Any], language: str, source: str) -> Localized | None:
+    """A section's own heading (one an operator added), else the interface's name for it."""
+    if section["title"]:
+        return _pick(section["title"], language, source)
+    if section["key"] in UNTITLED_SECTIONS:
+        return None
+    return Localized(str(POLICY_TEXT_LABELS.get(section["key"], section["key"])))
+
+
 def _sections(content: dict[str, Any], language: str) -> tuple[list[dict], list[dict]]:
+    """The sections with a text, in page order: those before the cookie tables, those after."""
     source = content["portal"]["source_language"]
     before, after = [], []
-    for key, texts in content["texts"].items():
-        if key == "title":
+    for section in sections_of(content):
+        key = section["key"]
+        if key == PAGE_TITLE:
             continue
-        text = _pick(texts, language, source)
+        text = _pick(content["texts"].get(key, {}), language, source)
         if not text.text.strip():
             continue
-        heading = POLICY_TEXT_LABELS.get(key) if key not in UNTITLED_SECTIONS else None
-        section = {"key": key, "heading": str(heading) if heading else None, "text": text}
-        (before if key in SECTIONS_BEFORE_TABLES else after).append(section)
+        shown = {"key": key, "heading": _heading(section, language, source), "text": text}
+        (after if section["after_tables"] else before).append(shown)
     return before, after
 
 
@@ -433,18 +445,55 @@ def describe_changes(summary: dict[str, Any], language: str, source: str) -> lis
             "Provider %(name)s: %(fields)s changed.", name=change["name"], fields=fields
         ),
     )
-    sections = [
-        str(POLICY_TEXT_LABELS.get(key, key))
-        for key, languages in summary["texts"].items()
-        if language in languages
-    ]
-    if sections:
-        lines.append(_("Texts changed: %(sections)s.", sections=", ".join(sections)))
+    lines += _section_lines(summary, language, source)
     if summary["portal"]:
         fields = ", ".join(field_label(name) for name in summary["portal"])
         lines.append(_("Portal details changed: %(fields)s.", fields=fields))
     if not lines:
         lines.append(_("Only the wording in other languages changed."))
+    return lines
+
+
+def _section_lines(summary: dict[str, Any], language: str, source: str) -> list[str]:
+    """Sections added, removed, reworded in ``language`` or put in a new order. Summaries made
+    before operators could add sections only name the texts that changed."""
+    sections = summary.get("sections", {})
+    titles = sections.get("titles", {})
+
+    def names(keys: Iterable[str]) -> list[str]:
+        return [section_label(key, titles.get(key), language, source) for key in keys]
+
+    lines = []
+    added, removed = names(sections.get("added", [])), names(sections.get("removed", []))
+    if added:
+        lines.append(
+            ngettext(
+                "Section added: %(names)s.",
+                "Sections added: %(names)s.",
+                len(added),
+                names=", ".join(added),
+            )
+        )
+    if removed:
+        lines.append(
+            ngettext(
+                "Section removed: %(names)s.",
+                "Sections removed: %(names)s.",
+                len(removed),
+                names=", ".join(removed),
+            )
+        )
+    # A section added or removed is named once, not again for its texts.
+    new_or_gone = {*sections.get("added", []), *sections.get("removed", [])}
+    changed = names(
+        key
+        for key, languages in summary["texts"].items()
+        if language in languages and key not in new_or_gone
+    )
+    if changed:
+        lines.append(_("Texts changed: %(sections)s.", sections=", ".join(changed)))
+    if sections.get("reordered"):
+        lines.append(_("The sections of the page are in a new order."))
     return lines
 
 
