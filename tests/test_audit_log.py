@@ -398,7 +398,7 @@ def test_the_csv_file_has_a_row_per_value_of_the_filtered_events(client, operato
             "Portal settings",
             str(portal.id),
             "Portail",
-            "Translation review",
+            "Translation review required",
             "no",
             "yes",
         ],
