@@ -295,3 +295,105 @@ def test_the_accessibility_checkers_report_what_they_find(page, checkers, tmp_pa
 
     assert any(problem.startswith("axe image-alt") for problem in audit.problems), audit.problems
     assert any(problem.startswith("Nu checker") for problem in audit.problems), audit.problems
+
+
+def test_a_portal_team_runs_the_portal_without_a_shell(
+    live_server, csrf_enabled, make_user, tmp_path, audit
+):
+    """Issue 8's "done when": an admin makes an account and sets the contact details, an
+    operator edits a section of the page, the new translator translates it with the password
+    they were given once, the operator publishes, visitors see all of it, the log shows who."""
+    require_chromium()
+    load_demo_portal()  # publishes version 1
+    admin, operator = make_user(Role.ADMIN), make_user(Role.OPERATOR)
+    translator_email = "traductrice@example.org"
+    contact = "vie-privee@bastia.example.org"
+    consent_centre = "https://mairie-bastia-datacorsica.opendatasoft.com/pages/mes-cookies/"
+    new_french = "Ce portail dépose quelques cookies, tous décrits ici, avec leur durée."
+    new_english = "This portal stores a few cookies, each described here, with its lifetime."
+    new_password = "a passphrase of my own choosing"
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        people = [new_context(browser, live_server) for _ in range(4)]
+        admin_page, operator_page, translator_page, visitor_page = (p.new_page() for p in people)
+        try:
+            with screenshot_on_failure(admin_page, tmp_path):
+                log_in_through_the_form(admin_page, admin)
+                admin_page.get_by_role("link", name="Accounts").click()
+                audit.check(admin_page)
+                admin_page.get_by_role("link", name="Add an account").click()
+                admin_page.fill("#email", translator_email)
+                admin_page.select_option("#role", value="translator")
+                audit.check(admin_page)
+                admin_page.get_by_role("button", name="Create the account").click()
+                one_time_password = admin_page.locator("#one-time-password").inner_text()
+                audit.check(admin_page)
+
+                admin_page.get_by_role("link", name="Settings").click()
+                admin_page.fill("#contact_email", contact)
+                admin_page.fill("#consent_centre_url", consent_centre)
+                admin_page.get_by_role("button", name="Save the settings").click()
+                expect(admin_page.locator(".flash--success")).to_be_visible()
+                audit.check(admin_page)
+
+            with screenshot_on_failure(operator_page, tmp_path):
+                log_in_through_the_form(operator_page, operator)
+                operator_page.get_by_role("link", name="Page texts").click()
+                audit.check(operator_page)
+                operator_page.get_by_role("link", name="Introduction").first.click()
+                operator_page.fill("#text", new_french)
+                operator_page.get_by_role("button", name="Save", exact=True).click()
+                expect(operator_page.locator(".flash--success")).to_be_visible()
+                audit.check(operator_page)
+
+            with screenshot_on_failure(translator_page, tmp_path):
+                translator_page.goto("/login")
+                translator_page.fill("#email", translator_email)
+                translator_page.fill("#password", one_time_password)
+                translator_page.get_by_role("button", name="Log in").click()
+                expect(translator_page).to_have_url(re.compile(r"/account$"))
+                translator_page.goto("/admin/translation/")  # nothing else opens first
+                expect(translator_page).to_have_url(re.compile(r"/account$"))
+                audit.check(translator_page)
+                translator_page.fill("#current_password", one_time_password)
+                translator_page.fill("#new_password", new_password)
+                translator_page.fill("#confirm_password", new_password)
+                translator_page.get_by_role("button", name="Change password").click()
+                translator_page.goto("/admin/translation/?language=en&filter=outdated")
+                translator_page.locator("table.queue a").first.click()
+                expect(translator_page.locator(".outdated ins").first).to_contain_text("quelques")
+                translator_page.fill("#text", new_english)
+                translator_page.keyboard.press("Control+Enter")
+                expect(translator_page.locator(".flashes")).to_contain_text("Translation saved.")
+
+            with screenshot_on_failure(operator_page, tmp_path):
+                operator_page.goto("/admin/publishing/")
+                expect(operator_page.locator("main")).to_contain_text(contact)
+                operator_page.fill("#note", "Introduction rewritten; privacy contact.")
+                operator_page.get_by_role("button", name="Publish", exact=True).click()
+                expect(operator_page.locator(".flash--success")).to_contain_text(
+                    "Version 2 is published."
+                )
+
+            with screenshot_on_failure(visitor_page, tmp_path):
+                visitor_page.goto("/en/cookies")
+                main = visitor_page.locator("main")
+                expect(main).to_contain_text(new_english)
+                expect(main.locator(f"a[href='mailto:{contact}']")).to_be_visible()
+                expect(main.locator(f"a[href='{consent_centre}']").first).to_be_visible()
+                audit.check(visitor_page)
+                visitor_page.goto("/fr/cookies")
+                expect(visitor_page.locator("main")).to_contain_text(new_french)
+
+            with screenshot_on_failure(admin_page, tmp_path):
+                admin_page.get_by_role("link", name="Audit log").click()
+                log = admin_page.locator("table.audit-log")
+                for who in (admin.email, operator.email, translator_email):
+                    expect(log).to_contain_text(who)
+                expect(log).to_contain_text(contact)
+                expect(log).to_contain_text(new_english)
+                audit.check(admin_page)
+            assert people[3].cookies() == [], "a visitor was given a cookie"
+        finally:
+            browser.close()
