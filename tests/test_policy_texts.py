@@ -596,15 +596,17 @@ def test_translators_read_the_sections_and_change_nothing(portal, client):
     assert section.title_unit.source_text == "Réseaux sociaux"
 
 
-def test_the_translation_editor_leads_to_the_sections_page(portal, client):
+def test_the_translation_queue_and_editor_lead_to_the_sections_page(portal, client):
     log_in(client, Role.TRANSLATOR)
     section = social_networks()
 
+    queue = client.get("/admin/translation/?language=en&filter=missing")
     editor = client.get(f"/admin/translation/{section.title_unit_id}/en")
     source = client.get(f"{PAGE_TEXTS}/{section.id}")
     history = client.get(f"/admin/translation/{section.unit_id}/fr/history")
 
     assert "Policy page heading" in editor.text
+    assert f'href="{PAGE_TEXTS}/{section.id}">Where this text comes from' in queue.text
     assert f'href="{PAGE_TEXTS}/{section.id}">Where this text comes from' in editor.text
     assert source.status_code == 200
     assert f'href="{PAGE_TEXTS}/{section.id}">Back to where this text comes from' in history.text
