@@ -136,6 +136,13 @@ def test_passwords_are_stored_as_scrypt_hashes(make_user):
     assert PASSWORD not in stored
 
 
+def test_installations_hash_with_werkzeugs_memory_hard_cost(make_user, production_password_method):
+    # The rest of the suite hashes cheaply (tests/conftest.py).
+    user = make_user()
+    stored = db.session.scalar(sa.select(User.password_hash).where(User.id == user.id))
+    assert stored.startswith("scrypt:32768:8:1$")
+
+
 def change_password(client, current=PASSWORD, new=NEW_PASSWORD, confirm=None):
     return client.post(
         "/account",
