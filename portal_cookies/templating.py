@@ -1,6 +1,6 @@
 """What every template may use, and the HTTP headers every response carries."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Flask, request
 from flask_babel import get_locale
@@ -42,8 +42,8 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.template_filter()
     def machine_time(moment: datetime) -> str:
-        """A moment for a ``<time datetime>`` attribute: UTC, to the second."""
-        return moment.astimezone(UTC).isoformat(timespec="seconds")
+        """A moment for a ``<time datetime>`` attribute, with its offset, to the second."""
+        return moment.isoformat(timespec="seconds")
 
     @app.template_global()
     def current_path() -> str:
