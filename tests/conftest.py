@@ -14,30 +14,31 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from werkzeug.serving import make_server
 
-from portal_cookies import create_app, models
+from portal_cookies import create_app
 from portal_cookies.extensions import db
 from portal_cookies.models import Role, User
+from portal_cookies.models import people as accounts_model
 from portal_cookies.users import services as users_services
 from tests.helpers import PASSWORD, RequestClient, database_url, settings_for, stored_pages
 
-# scrypt's memory-hard cost (models.PASSWORD_METHOD) takes about 0.2 s per hash and per login:
+# scrypt's memory-hard cost (PASSWORD_METHOD) takes about 0.2 s per hash and per login:
 # the suite makes and logs in thousands of accounts, so it hashes with a small cost instead.
 # tests/test_auth.py checks the cost production uses.
 TEST_PASSWORD_METHOD = "scrypt:1024:8:1"
-_PRODUCTION_PASSWORD_METHOD = models.PASSWORD_METHOD
+_PRODUCTION_PASSWORD_METHOD = accounts_model.PASSWORD_METHOD
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _cheap_password_hashes() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(models, "PASSWORD_METHOD", TEST_PASSWORD_METHOD)
+        patch.setattr(accounts_model, "PASSWORD_METHOD", TEST_PASSWORD_METHOD)
         yield
 
 
 @pytest.fixture
 def production_password_method(monkeypatch: pytest.MonkeyPatch) -> str:
     """Hash as every installation does, for this test only."""
-    monkeypatch.setattr(models, "PASSWORD_METHOD", _PRODUCTION_PASSWORD_METHOD)
+    monkeypatch.setattr(accounts_model, "PASSWORD_METHOD", _PRODUCTION_PASSWORD_METHOD)
     return _PRODUCTION_PASSWORD_METHOD
 
 

@@ -1,0 +1,61 @@
+"""The domain of DESIGN.md §2: portal, people, inventory, texts, published versions, audit.
+
+One module per part of the domain, all re-exported here: callers write
+``from portal_cookies.models import CookieEntry``.
+"""
+
+from .audit import AuditEvent
+from .base import Model, UTCDateTime, enum_type, text_hash, utcnow
+from .enums import (
+    ConsentBasis,
+    DurationKind,
+    DurationUnit,
+    ExemptionGround,
+    Location,
+    Party,
+    Role,
+    StorageKind,
+    TextKind,
+    TextOrigin,
+    TextState,
+)
+from .inventory import Category, CheckDismissal, CookieEntry, CookieName, Provider
+from .people import DEFAULT_COMPLAINT_URL, DEFAULT_TIME_ZONE, PASSWORD_METHOD, PortalSettings, User
+from .policy import PolicyPage, PolicyText, PolicyVersion
+from .texts import CurrentText, TextUnit, TextVersion
+
+__all__ = [
+    "DEFAULT_COMPLAINT_URL",
+    "DEFAULT_TIME_ZONE",
+    "PASSWORD_METHOD",
+    "AuditEvent",
+    "Category",
+    "CheckDismissal",
+    "ConsentBasis",
+    "CookieEntry",
+    "CookieName",
+    "CurrentText",
+    "DurationKind",
+    "DurationUnit",
+    "ExemptionGround",
+    "Location",
+    "Model",
+    "Party",
+    "PolicyPage",
+    "PolicyText",
+    "PolicyVersion",
+    "PortalSettings",
+    "Provider",
+    "Role",
+    "StorageKind",
+    "TextKind",
+    "TextOrigin",
+    "TextState",
+    "TextUnit",
+    "TextVersion",
+    "UTCDateTime",
+    "User",
+    "enum_type",
+    "text_hash",
+    "utcnow",
+]

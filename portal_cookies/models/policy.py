@@ -1,0 +1,106 @@
+"""The policy page's own sections, and the published versions with their pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Model, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from .people import User
+    from .texts import TextUnit
+
+
+class PolicyText(Model):
+    """A section of the policy page: title, introduction, what a cookie is, consent, contact,
+    or one an operator added (which has a heading of its own to translate)."""
+
+    __tablename__ = "policy_texts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("text_units.id"))
+    # Only sections an operator added have one; the built-in ones are headed by the
+    # interface's own words.
+    title_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("text_units.id"))
+    # Whether the page shows the section after the cookie tables rather than before them.
+    after_tables: Mapped[bool] = mapped_column(default=True)
+
+    unit: Mapped[TextUnit] = relationship(foreign_keys=[unit_id])
+    title_unit: Mapped[TextUnit | None] = relationship(foreign_keys=[title_unit_id])
+
+    def __repr__(self) -> str:
+        return f"<PolicyText {self.key}>"
+
+    @property
+    def is_custom(self) -> bool:
+        """Added by an operator: it may be removed; the built-in sections may not."""
+        return self.title_unit_id is not None
+
+    @property
+    def text_units(self) -> dict[str, TextUnit]:
+        units = {"text": self.unit}
+        if self.title_unit is not None:
+            units["title"] = self.title_unit
+        return units
+
+
+class PolicyVersion(Model):
+    """A published policy, frozen: never edited; a rollback publishes old content anew."""
+
+    __tablename__ = "policy_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(unique=True)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    # The structured policy (entries, categories, texts in every language) as published.
+    content: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    requires_renewed_consent: Mapped[bool] = mapped_column(default=False)
+    # Set when the operator overrode the computed renewal flag.
+    renewal_override_reason: Mapped[str | None] = mapped_column(sa.Text)
+    rolled_back_from_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("policy_versions.id", ondelete="SET NULL")
+    )
+    # What changed since the previous version, language-neutral (entries added, removed,
+    # fields and texts changed), computed once at publication for the history and change log.
+    change_summary: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    # How many things changed (entries and texts): the history's "size of the change".
+    change_size: Mapped[int] = mapped_column(default=0)
+
+    published_by: Mapped[User | None] = relationship()
+    pages: Mapped[list[PolicyPage]] = relationship(
+        back_populates="version", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<PolicyVersion {self.number}>"
+
+
+class PolicyPage(Model):
+    """A published version rendered for one language, stored as the bytes visitors get."""
+
+    __tablename__ = "policy_pages"
+
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("policy_versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    html: Mapped[str] = mapped_column(sa.Text)
+    json: Mapped[str] = mapped_column(sa.Text)
+    # The public change log as it stood when this version was published.
+    changes_html: Mapped[str] = mapped_column(sa.Text, default="")
+
+    version: Mapped[PolicyVersion] = relationship(back_populates="pages")
+
+    def __repr__(self) -> str:
+        return f"<PolicyPage v{self.version_id} {self.language}>"
