@@ -20,7 +20,7 @@ from ..audit import record_event
 from ..extensions import db
 from ..models import Category, CookieEntry, CookieName, Provider, TextKind, User, utcnow
 from ..portal import get_settings
-from ..service_errors import ServiceError
+from ..service_errors import ServiceError, one_change
 from .fields import recorded_fields
 from .validation import (
     NAMED_ENTRIES,
@@ -38,22 +38,14 @@ T = TypeVar("T")
 
 @contextmanager
 def _change() -> Iterator[None]:
-    """Commit what the block changes, or, if anything is refused, none of it."""
+    """One change (``one_change``); a text someone saved meanwhile is refused too."""
     try:
-        yield
-        db.session.commit()
-    except ServiceError:
-        db.session.rollback()
-        raise
+        with one_change():
+            yield
     except texts.TextConflict as error:
         db.session.rollback()
         raise ServiceError(
             _("Someone changed this text meanwhile; nothing was saved. Reload and try again.")
-        ) from error
-    except sa.exc.IntegrityError as error:
-        db.session.rollback()
-        raise ServiceError(
-            _("Someone saved a conflicting change meanwhile; nothing was saved. Try again.")
         ) from error
 
 

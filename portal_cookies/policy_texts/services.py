@@ -8,8 +8,6 @@ with both texts, so nobody's words are lost.
 """
 
 import dataclasses
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +22,7 @@ from ..extensions import db
 from ..markdown import clean_markdown
 from ..models import AuditEvent, CurrentText, PolicyText, TextKind, TextUnit, TextVersion, User
 from ..portal import PAGE_TITLE, get_settings
-from ..service_errors import ServiceError
+from ..service_errors import ServiceError, one_change
 
 MAX_TITLE_LENGTH = 200
 MAX_TEXT_LENGTH = 5000
@@ -211,23 +209,6 @@ def _valid(section: PolicyText | None, text: str, title: str | None) -> dict[str
 # --- Saving -------------------------------------------------------------------------------
 
 
-@contextmanager
-def _change() -> Iterator[None]:
-    """Commit what the block changes, or, if anything is refused, none of it. A conflict
-    passes on as it is: ``texts.save_text`` has rolled everything back already."""
-    try:
-        yield
-        db.session.commit()
-    except ServiceError:
-        db.session.rollback()
-        raise
-    except sa.exc.IntegrityError as error:
-        db.session.rollback()
-        raise ServiceError(
-            _("Someone saved a conflicting change meanwhile; nothing was saved. Try again.")
-        ) from error
-
-
 def _recorded(section: PolicyText) -> dict[str, Any]:
     """What the audit trail keeps of a section: its texts in the source language, its place."""
     values: dict[str, Any] = {"key": section.key}
@@ -289,7 +270,7 @@ def update_section(
     The base version ids are the texts the form started from: a text someone saved since is
     refused with ``texts.TextConflict``. A ``minor_edit`` keeps the translations current.
     """
-    with _change():
+    with one_change():
         values = _valid(section, text, title)
         if is_page_title(section) and after_tables not in (None, section.after_tables):
             raise ServiceError(_("The title heads the page: it has no place to choose."))
@@ -337,7 +318,7 @@ def _new_key() -> str:
 def create_section(*, title: str, text: str, after_tables: bool, actor: User | None) -> PolicyText:
     """Add a section of one's own, last on its side of the cookie tables; its heading and text
     go to the translators like every text of the policy."""
-    with _change():
+    with one_change():
         values = _valid(None, text, title)
         language = get_settings().source_language
         last = db.session.scalar(sa.select(sa.func.max(PolicyText.position)))
@@ -360,7 +341,7 @@ def create_section(*, title: str, text: str, after_tables: bool, actor: User | N
 def move_section(section: PolicyText, *, direction: str, actor: User | None) -> None:
     """Swap a section with its neighbour above ("up") or below ("down") on its side of the
     cookie tables; the placement choice takes it across them."""
-    with _change():
+    with one_change():
         if direction not in DIRECTIONS:
             raise ServiceError(_("A section moves “up” or “down”."), "direction")
         if is_page_title(section):
@@ -397,7 +378,7 @@ def move_section(section: PolicyText, *, direction: str, actor: User | None) -> 
 def delete_section(section: PolicyText, *, actor: User | None) -> None:
     """Remove a section an operator added, with its texts and all their versions; the audit
     trail keeps its last values. The built-in sections stay."""
-    with _change():
+    with one_change():
         if not section.is_custom:
             raise ServiceError(_("A built-in section cannot be removed; its text can be edited."))
         record_event(
