@@ -1,14 +1,17 @@
 """Interface language selection and language-aware formatting."""
 
+from datetime import date, datetime, timedelta, tzinfo
 from functools import cache
 from typing import Any
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 import sqlalchemy as sa
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+from babel.dates import format_date, format_time, get_timezone_gmt, get_timezone_location
 from babel.units import format_unit
 from flask import current_app, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -56,6 +59,11 @@ def select_time_zone() -> str:
         sa.select(PortalSettings.time_zone).order_by(PortalSettings.id).limit(1)
     )
     return name if name in time_zones() else DEFAULT_TIME_ZONE
+
+
+def interface_time_zone() -> ZoneInfo:
+    """The zone this request writes times in: the portal's, read once per request."""
+    return ZoneInfo(str(get_timezone()))
 
 
 def language_name(code: str, in_language: str | None = None) -> str:
@@ -110,3 +118,70 @@ def duration_text(duration: dict[str, Any], language: str | None = None) -> str:
         DurationUnit(duration["unit"]) if duration["unit"] else None,
         language if language and is_known_language(language) else None,
     )
+
+
+# --- Dates and times ----------------------------------------------------------------------
+
+# One way to write a day and a time of day per language, in CLDR's pattern syntax. A
+# language not listed writes CLDR's long date and short time.
+DATE_PATTERNS = {"en": "d MMMM y", "fr": "d MMMM y"}
+# French writes the first day of a month as an ordinal: "1er décembre 2026".
+FIRST_DAY_PATTERNS = {"fr": "d'er' MMMM y"}
+CLOCK_PATTERNS = {"en": "HH:mm", "fr": "HH 'h' mm"}
+
+# CLDR's territories of zones that belong to no place: UTC, "Etc/GMT+5".
+NO_PLACE = frozenset({"ZZ", "001"})
+
+
+def _locale(language: str | None) -> Locale:
+    """``language`` as Babel knows it; the interface's for none, or one Babel does not know."""
+    return Locale.parse(language if language and is_known_language(language) else get_locale())
+
+
+def date_text(
+    value: date | datetime, language: str | None = None, zone: tzinfo | None = None
+) -> str:
+    """A day in words of ``language`` (default: the interface's): "1 December 2026",
+    "1er décembre 2026". A moment gives its day in ``zone`` (default: the portal's)."""
+    if isinstance(value, datetime):
+        value = value.astimezone(zone or interface_time_zone()).date()
+    locale = _locale(language)
+    pattern = (
+        (FIRST_DAY_PATTERNS.get(locale.language) if value.day == 1 else None)
+        or DATE_PATTERNS.get(locale.language)
+        or locale.date_formats["long"]
+    )
+    return format_date(value, pattern, locale=locale)
+
+
+def zone_name(moment: datetime, language: str | None = None) -> str:
+    """The time zone of an aware ``moment`` in words of ``language``: the place whose clocks
+    it keeps ("France Time", "heure : France"); for a zone of no place, its offset from UTC.
+    CLDR's wording, so every language has one without a translator."""
+    locale = _locale(language)
+    key = getattr(moment.tzinfo, "key", None)
+    canonical = get_global("zone_aliases").get(key, key)
+    if get_global("zone_territories").get(canonical, "ZZ") in NO_PLACE:
+        # UTC itself by its international name, rather than "GMT+00:00".
+        if moment.utcoffset() == timedelta(0):
+            return "UTC"
+        return get_timezone_gmt(moment, locale=locale)
+    return get_timezone_location(moment.tzinfo, locale=locale)
+
+
+def moment_text(moment: datetime, language: str | None = None, zone: tzinfo | None = None) -> str:
+    """A moment in words of ``language`` (default: the interface's), in ``zone`` (default: the
+    portal's), which it names, since a reader may be elsewhere: "1 December 2026 at 06:58
+    (France Time)", "1er décembre 2026 à 06 h 58 (heure : France)"."""
+    local = moment.astimezone(zone or interface_time_zone())
+    locale = _locale(language)
+    clock = CLOCK_PATTERNS.get(locale.language) or locale.time_formats["short"]
+    # CLDR's "at" form ("{1} 'at' {0}", "{1} 'à' {0}"): the words between a day and its time.
+    joined = locale.datetime_formats_relative.get("long") or locale.datetime_formats["long"]
+    at = (
+        str(joined)
+        .replace("'", "")
+        .replace("{1}", date_text(local.date(), str(locale)))
+        .replace("{0}", format_time(local.time(), clock, locale=locale))
+    )
+    return f"{at} ({zone_name(local, str(locale))})"

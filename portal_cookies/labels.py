@@ -2,13 +2,14 @@
 
 import enum
 import re
+from datetime import date
 from typing import Any
 
 from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .i18n import duration_text, language_name
+from .i18n import date_text, duration_text, language_name
 from .models import (
     ConsentBasis,
     DurationKind,
@@ -175,6 +176,8 @@ ENUM_FIELDS = frozenset(
 LANGUAGE_FIELDS = frozenset(
     {"language", "languages", "enabled_languages", "source_language", "locale"}
 )
+# The fields whose values are days (kept as "2026-12-01" in the audit trail): shown in words.
+DATE_FIELDS = frozenset({"last_reviewed_on"})
 
 
 def field_label(name: str, *, capitalized: bool = False) -> str:
@@ -213,7 +216,18 @@ def _describe_item(name: str, value: Any) -> str:
         return label_of(value)
     if name in LANGUAGE_FIELDS:
         return language_name(str(value))
+    if name in DATE_FIELDS:
+        return _day_text(value)
     return str(value)
+
+
+def _day_text(value: date | str) -> str:
+    if isinstance(value, date):
+        return date_text(value)
+    try:
+        return date_text(date.fromisoformat(value))
+    except ValueError:
+        return value
 
 
 # What an audit event did, as its history reads ("Created", "Role changed"): the entry page's

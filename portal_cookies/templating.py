@@ -7,7 +7,7 @@ from flask_babel import get_locale
 
 from .audit import changes_of
 from .config import INTERFACE_LANGUAGES
-from .i18n import format_duration, language_name
+from .i18n import date_text, format_duration, interface_time_zone, language_name, moment_text
 from .labels import action_label, describe_value, field_label, label_of
 from .models import TextUnit
 
@@ -40,10 +40,15 @@ def register_template_helpers(app: Flask) -> None:
             return ""
         return unit.text(language or str(get_locale())) or unit.source_text
 
+    # Every date and time people read, written one way per language, in the portal's zone.
+    app.add_template_filter(date_text)
+    app.add_template_filter(moment_text)
+
     @app.template_filter()
     def machine_time(moment: datetime) -> str:
-        """A moment for a ``<time datetime>`` attribute, with its offset, to the second."""
-        return moment.isoformat(timespec="seconds")
+        """A moment for a ``<time datetime>`` attribute, in the portal's time zone like the
+        words it holds, with its offset, to the second."""
+        return moment.astimezone(interface_time_zone()).isoformat(timespec="seconds")
 
     @app.template_global()
     def current_path() -> str:

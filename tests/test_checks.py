@@ -359,7 +359,7 @@ def test_a_first_party_needs_no_privacy_url(reviewed_cookie):
     ("reviewed", "message"),
     [
         (None, "This entry has never been reviewed"),
-        (date(2020, 5, 4), "This entry was last reviewed on May 4, 2020, over a year ago."),
+        (date(2020, 5, 4), "This entry was last reviewed on 4 May 2020, over a year ago."),
     ],
 )
 def test_an_entry_not_reviewed_for_a_year_is_a_warning(make_cookie, reviewed, message):

@@ -271,7 +271,7 @@ def test_the_english_page_speaks_english_in_a_french_request(app, draft):
     assert '<html lang="en"' in html
     assert '<th scope="col">Provider</th>' in html
     words = text_of(html)
-    assert "Last updated: March 14, 2026" in words
+    assert "Last updated: 14 March 2026" in words
     assert "2 weeks" in words and "12 months" in words
     assert "Keeps the user logged in." in words
 

@@ -404,7 +404,7 @@ def test_versions_published_before_the_settings_existed_still_compare_and_render
         "time_zone",
     ]
     assert "<address>" not in page and "complaint page" not in page
-    assert "March 15, 2026" in page, "written in the default time zone, Europe/Paris"
+    assert "15 March 2026" in page, "written in the default time zone, Europe/Paris"
     assert (data["portal"]["controller_name"], data["portal"]["time_zone"]) == (
         None,
         "Europe/Paris",
@@ -413,7 +413,7 @@ def test_versions_published_before_the_settings_existed_still_compare_and_render
 
 @pytest.mark.parametrize(
     ("time_zone", "day"),
-    [("Europe/Paris", "March 15, 2026"), ("America/New_York", "March 14, 2026")],
+    [("Europe/Paris", "15 March 2026"), ("America/New_York", "14 March 2026")],
 )
 def test_the_public_page_writes_its_date_in_the_portal_time_zone(portal, time_zone, day):
     update_portal(actor=None, time_zone=time_zone)
@@ -426,15 +426,20 @@ def test_the_public_page_writes_its_date_in_the_portal_time_zone(portal, time_zo
 
 
 @pytest.mark.parametrize(
-    ("time_zone", "day"),
-    [("Europe/Paris", "Mar 15, 2026"), ("America/New_York", "Mar 14, 2026")],
+    ("time_zone", "moment"),
+    [
+        ("Europe/Paris", "15 March 2026 at 00:30 (France Time)"),
+        ("America/New_York", "14 March 2026 at 19:30 (United States (New York) Time)"),
+    ],
 )
-def test_the_interface_writes_dates_in_the_portal_time_zone(client, make_published, time_zone, day):
+def test_the_interface_writes_times_in_the_portal_time_zone(
+    client, make_published, time_zone, moment
+):
     update_portal(actor=None, name="Portail", time_zone=time_zone)
     make_published(1, published_at=datetime(2026, 3, 14, 23, 30, tzinfo=UTC))
     log_in(client, Role.OPERATOR)
 
-    assert day in text_of(client.get("/admin/publishing/history"))
+    assert moment in text_of(client.get("/admin/publishing/history"))
 
 
 # --- The portal -----------------------------------------------------------------------------

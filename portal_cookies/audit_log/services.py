@@ -9,17 +9,17 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from ..audit import ValueChange, changes_of
 from ..extensions import db
+from ..i18n import date_text, select_time_zone
 from ..labels import ACTION_LABELS, KIND_LABELS, action_label, kind_label
 from ..models import (
     AuditEvent,
@@ -112,11 +112,9 @@ class EventRow:
 
 
 def portal_time_zone() -> tzinfo:
-    """The zone the portal's people read dates in; UTC if its saved name is unknown here."""
-    try:
-        return ZoneInfo(get_settings().time_zone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC
+    """The zone the portal's people read dates in, as saved now (the interface's, read once
+    per request, may predate a change made in the same request)."""
+    return ZoneInfo(select_time_zone())
 
 
 def list_people() -> list[User]:
@@ -138,8 +136,8 @@ def date_refusals(start: date | None, end: date | None) -> list[ServiceError]:
         ServiceError(
             _(
                 "Give a date between %(first)s and %(last)s.",
-                first=format_date(EARLIEST_DAY, "long"),
-                last=format_date(LATEST_DAY, "long"),
+                first=date_text(EARLIEST_DAY),
+                last=date_text(LATEST_DAY),
             ),
             name,
         )

@@ -4,10 +4,9 @@ import math
 from collections.abc import Sequence
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 
-from ..i18n import format_duration
+from ..i18n import date_text, format_duration
 from ..models import (
     ConsentBasis,
     CookieEntry,
@@ -127,7 +126,7 @@ def _entry_checks(entry: CookieEntry) -> list[Problem]:
             Check.NOT_REVIEWED,
             _(
                 "This entry was last reviewed on %(date)s, over a year ago.",
-                date=format_date(reviewed, "long"),
+                date=date_text(reviewed),
             ),
             reviewed.isoformat(),
         )

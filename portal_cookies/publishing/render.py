@@ -20,12 +20,12 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from flask import current_app
-from flask_babel import force_locale, format_date, ngettext
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ..contexts import POLICY_TEXT_LABELS
-from ..i18n import duration_text, is_known_language, language_name, time_zones
+from ..i18n import date_text, duration_text, is_known_language, language_name, time_zones
 from ..labels import field_label, label_of
 from ..markdown import render_inline_markdown, render_markdown
 from ..models import DEFAULT_TIME_ZONE, ConsentBasis, StorageKind
@@ -111,10 +111,11 @@ def _time_zone(portal: dict[str, Any]) -> ZoneInfo:
 
 
 def _date(moment: datetime | None, portal: dict[str, Any]) -> str:
-    """The day of ``moment`` in the portal's time zone, whatever the request's."""
+    """The day of ``moment`` in the version's time zone, whatever the request's, in the
+    document's language (``_in_language``)."""
     if moment is None:
         return ""
-    return format_date(moment.astimezone(_time_zone(portal)).date(), "long")
+    return date_text(moment, zone=_time_zone(portal))
 
 
 def _iso(moment: datetime) -> str:
