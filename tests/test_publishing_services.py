@@ -791,7 +791,7 @@ def test_rollback_restores_the_draft_then_publishes_it(draft):
     assert "Keeps the user logged in." in services.preview_page("en", PREVIEW)
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "rollback"))
     assert event.after["restored"]["texts_restored"] == 1
-    assert event.after["notes"] == {"fr": "The old wording was right"}
+    assert event.after["note"] == {"fr": "The old wording was right"}
     revert = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "revert"))
     assert revert.after == {
         "language": "en",
@@ -862,6 +862,14 @@ def test_rollback_archives_what_was_added_and_brings_back_what_was_taken_off(
     assert [category.slug for category in plan.removed_categories] == ["unused"]
     restored = services.rollback_to(first, note="Back", actor=None)
 
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "rollback"))
+    assert event.after["restored"] == {
+        "archived": ["_fbp"],
+        "unarchived": ["django_language"],
+        "shown_again": ["lb_route"],
+        "categories_removed": ["unused"],
+        "categories_kept": ["marketing"],
+    }
     db.session.expire_all()
     assert db.session.get(CookieEntry, added.id).archived  # kept, not deleted
     assert not db.session.get(CookieEntry, draft.language.id).archived
@@ -916,6 +924,13 @@ def test_rollback_removes_a_section_added_since_and_makes_a_removed_one_again(dr
     assert plan.removed_section_names == ["Archives"]
     assert plan.recreated_sections == ["Réseaux sociaux"]
     restored = services.rollback_to(first, note="Back", actor=None)
+
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "rollback"))
+    assert event.after["restored"] == {
+        "sections_removed": [newer.key],
+        "sections_recreated": [section.key],
+        "texts_restored": 4,
+    }
 
     keys = [text.key for text in db.session.scalars(sa.select(PolicyText))]
     assert section.key in keys and newer.key not in keys

@@ -156,8 +156,9 @@ class RestorePlan:
         return [section_name(section) for section in self.kept_sections]
 
     def summary(self) -> dict[str, Any]:
-        """What the audit trail keeps of a restoration: names, never ids."""
-        return {
+        """What the audit trail keeps of a restoration, by names (never ids); what it did
+        only."""
+        done = {
             "archived": [entry.label for entry in self.archived],
             "unarchived": [entry.label for entry in self.unarchived],
             "shown_again": [entry.label for entry in self.shown_again],
@@ -169,6 +170,7 @@ class RestorePlan:
             "texts_restored": self.texts,
             "settings": list(self.settings),
         }
+        return {key: value for key, value in done.items() if value}
 
 
 # --- Reading the draft against the content ------------------------------------------------

@@ -4,7 +4,8 @@ A version is written whole or not at all: its row, its content and hash, and its
 (HTML, JSON and change log per language) go in one transaction with one commit. Its number
 is the current version's plus one, guarded by the unique constraint: of two people who
 publish at the same moment from the same current version, one gets the number and the other
-a refusal, never a duplicate and never half a version.
+a refusal, never a duplicate and never half a version. A rollback first makes the draft the
+old version's content again (``restore``), in that same transaction.
 """
 
 from collections.abc import Mapping, Sequence
@@ -126,7 +127,8 @@ def describe(
 
 
 class GateRefusal(ServiceError):
-    """Publishing refused by the gate: ``errors`` are the problems that block it."""
+    """Publishing refused by the gate's errors, a few of them named: the publishing page lists
+    them all beside the form instead."""
 
     def __init__(self, errors: Sequence[checks.Problem], contexts: list[TextContext]):
         named = "; ".join(line.text for line in describe(errors[:NAMED_ERRORS], contexts))
@@ -141,7 +143,6 @@ class GateRefusal(ServiceError):
                 "and %(count)s more (see the gate report).", count=len(errors) - NAMED_ERRORS
             )
         super().__init__(message)
-        self.errors = list(errors)
 
 
 # --- Preview and differences --------------------------------------------------------------
@@ -194,7 +195,7 @@ def compare_versions(old: PolicyVersion, new: PolicyVersion) -> PolicyDiff:
 # --- Notes --------------------------------------------------------------------------------
 
 
-def clean_notes(
+def _clean_notes(
     note: str, note_translations: Mapping[str, str] | None, required_message: str
 ) -> dict[str, str]:
     """A version's notes by language: ``note`` in the source language, required, and the
@@ -346,7 +347,7 @@ def _publish(
         )
     after = {
         "number": number,
-        "notes": notes,
+        "note": notes,
         "content_hash": version.content_hash,
         "requires_renewed_consent": requires,
         "renewal_reasons": reasons,
@@ -382,7 +383,9 @@ def publish_policy(
     the note in them. ``renewal_override`` replaces the computed "ask visitors for consent
     again" (True or False), with ``override_reason``; None keeps the computed answer.
     """
-    notes = clean_notes(note, note_translations, _("Say in a few words what this version changes."))
+    notes = _clean_notes(
+        note, note_translations, _("Say in a few words what this version changes.")
+    )
     # The policy's texts and their owners, loaded once for the gate and the content.
     contexts = text_contexts()
     content = build_content(contexts)
@@ -442,10 +445,12 @@ def rollback_to(
     what visitors read. The gate is not run: the content passed it when it was first
     published, and a rollback is the way back from a bad publication.
     """
-    notes = clean_notes(note, note_translations, _("Say why you restore this version."))
+    notes = _clean_notes(note, note_translations, _("Say why you restore this version."))
     previous = current_version()
     _refuse_rollback(version, previous)
     plan = plan_restore(version)
+    # Said before it is done: restoring changes what the plan reads.
+    restored = plan.summary()
     try:
         with one_change(str(CONCURRENT_PUBLICATION)):
             restore_draft(plan, actor=actor)
@@ -460,7 +465,7 @@ def rollback_to(
                 renewal_override=renewal_override,
                 override_reason=override_reason,
                 rolled_back_from=version,
-                restored=plan.summary(),
+                restored=restored,
             )
     except TextConflict as conflict:
         raise ServiceError(
