@@ -5,7 +5,7 @@ A version is written whole or not at all: its row, its content and hash, and its
 is the current version's plus one, guarded by the unique constraint: of two people who
 publish at the same moment from the same current version, one gets the number and the other
 a refusal, never a duplicate and never half a version. A rollback first makes the draft the
-old version's content again (``restore``), in that same transaction.
+old version's content again (``restore_plan``, ``restore``), in that same transaction.
 """
 
 from collections.abc import Mapping, Sequence
@@ -40,7 +40,8 @@ from .render import (
     render_json,
     render_page,
 )
-from .restore import RestorePlan, plan_restore, restore_draft
+from .restore import restore_draft
+from .restore_plan import RestorePlan, plan_restore
 
 MAX_NOTE_LENGTH = 2000
 MAX_REASON_LENGTH = 2000
@@ -438,7 +439,7 @@ def rollback_to(
     override_reason: str | None = None,
 ) -> PolicyVersion:
     """Make the draft equal to ``version``'s content again, then publish it as a new version,
-    in one transaction (``restore`` says how, and what cannot come back as it was).
+    in one transaction (``restore_plan`` says how, and what cannot come back as it was).
 
     Entries added since are archived, the version's entries, categories, providers, sections,
     texts and settings come back, each text as a new text version; afterwards the draft is
