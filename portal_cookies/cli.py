@@ -183,6 +183,7 @@ def check_policy() -> None:
     for line in lines:
         state = " (dismissed)" if line.problem.dismissed else ""
         click.echo(f"{line.problem.severity.value}{state}\t{line.problem.check}\t{line.text}")
+    click.echo(_publication_status())
     errors = sum(line.problem.is_error for line in lines)
     warnings = len(lines) - errors
     click.echo(
@@ -193,19 +194,60 @@ def check_policy() -> None:
         sys.exit(1)
 
 
+def _publication_status() -> str:
+    """Whether the draft differs from what visitors read."""
+    current = publishing.current_version()
+    if current is None:
+        return "To publish: the first version."
+    if publishing.nothing_to_publish():
+        return f"Nothing to publish: the draft is what visitors read (version {current.number})."
+    size = publishing.draft_diff().size
+    return f"To publish: {size} change{'' if size == 1 else 's'} since version {current.number}."
+
+
+NOTE_IN = click.option(
+    "--note-in",
+    "note_in",
+    type=(str, str),
+    multiple=True,
+    metavar="LANG TEXT",
+    help="The note in another enabled language (repeat for each); readers of a language "
+    "without one get the source language's.",
+)
+
+
+def _note_translations(note_in: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    notes: dict[str, str] = {}
+    for language, text in note_in:
+        if language in notes:
+            raise click.UsageError(f"--note-in {language} is given twice.")
+        notes[language] = text
+    return notes
+
+
 @policy_cli.command("publish")
-@click.option("--note", required=True, help="What this version changes, for the history.")
+@click.option(
+    "--note", required=True, help="What this version changes, in the portal's source language."
+)
+@NOTE_IN
 @click.option(
     "--renewal/--no-renewal",
     default=None,
     help="Ask visitors for their consent again, or not, instead of the computed answer.",
 )
 @click.option("--reason", help="Why you override the computed answer (with --[no-]renewal).")
-def publish(note: str, renewal: bool | None, reason: str | None) -> None:
-    """Publish the draft policy as the next version, unless the gate reports an error."""
+def publish(
+    note: str, note_in: tuple[tuple[str, str], ...], renewal: bool | None, reason: str | None
+) -> None:
+    """Publish the draft policy as the next version, unless nothing changed or the gate
+    reports an error."""
     try:
         version = publishing.publish_policy(
-            note=note, actor=None, renewal_override=renewal, override_reason=reason
+            note=note,
+            note_translations=_note_translations(note_in),
+            actor=None,
+            renewal_override=renewal,
+            override_reason=reason,
         )
     except ServiceError as error:
         _fail(error)
@@ -215,6 +257,34 @@ def publish(note: str, renewal: bool | None, reason: str | None) -> None:
     click.echo(
         f"Published version {version.number}: {size} change{'' if size == 1 else 's'}, "
         f"renewed consent: {asks}, languages: {languages}."
+    )
+
+
+@policy_cli.command("rollback")
+@click.argument("number", type=click.IntRange(min=1))
+@click.option(
+    "--note", required=True, help="Why this version comes back, in the portal's source language."
+)
+@NOTE_IN
+def rollback(number: int, note: str, note_in: tuple[tuple[str, str], ...]) -> None:
+    """Make the draft version NUMBER's content again and publish it as a new version.
+
+    Entries added since are archived; texts and settings return to that version's, each text
+    as a new text version. Afterwards there is nothing left to publish.
+    """
+    version = publishing.get_version(number)
+    if version is None:
+        raise click.ClickException(f"Version {number} does not exist.")
+    try:
+        restored = publishing.rollback_to(
+            version, note=note, note_translations=_note_translations(note_in), actor=None
+        )
+    except ServiceError as error:
+        _fail(error)
+    size = restored.change_size
+    click.echo(
+        f"The draft is version {number}'s content again, published as version "
+        f"{restored.number}: {size} change{'' if size == 1 else 's'}."
     )
 
 

@@ -357,7 +357,11 @@ def _publish_first_version(report: list[str]) -> None:
     """Publish version 1, so the public page shows a policy at once; only once, ever."""
     if publishing.current_version() is not None:
         return
-    version = publishing.publish_policy(note="First publication", actor=None)
+    version = publishing.publish_policy(
+        note="Première publication de la politique de cookies du portail.",
+        note_translations={"en": "First publication of the portal's cookie policy."},
+        actor=None,
+    )
     report.append(f"Published version {version.number} of the cookie policy.")
 
 

@@ -22,7 +22,7 @@ from .models import (
     TextUnit,
     User,
 )
-from .service_errors import ServiceError
+from .service_errors import ServiceError, one_change
 from .texts import create_unit
 from .values import clean_text, clean_url, normalize_email
 
@@ -57,19 +57,19 @@ SECTIONS_BEFORE_TABLES = (PAGE_TITLE, "introduction", "what_is_a_cookie")
 def create_policy_text(key: str, text: str, *, position: int, actor: User | None) -> PolicyText:
     """Add a built-in section of the policy page, its text in the portal's source language, in
     its place around the cookie tables."""
-    unit = create_unit(TextKind.POLICY_TEXT, get_settings().source_language, text, actor)
-    after_tables = key not in SECTIONS_BEFORE_TABLES
-    policy_text = PolicyText(key=key, position=position, unit=unit, after_tables=after_tables)
-    db.session.add(policy_text)
-    db.session.flush()
-    record_event(
-        actor,
-        "create",
-        policy_text,
-        label=key,
-        after={"key": key, "text": text, "after_tables": after_tables},
-    )
-    db.session.commit()
+    with one_change():
+        unit = create_unit(TextKind.POLICY_TEXT, get_settings().source_language, text, actor)
+        after_tables = key not in SECTIONS_BEFORE_TABLES
+        policy_text = PolicyText(key=key, position=position, unit=unit, after_tables=after_tables)
+        db.session.add(policy_text)
+        db.session.flush()
+        record_event(
+            actor,
+            "create",
+            policy_text,
+            label=key,
+            after={"key": key, "text": text, "after_tables": after_tables},
+        )
     return policy_text
 
 
@@ -137,29 +137,29 @@ def update_portal(
     Disabling a language the published policy has pages in is refused unless
     ``confirm_disabling``: the refusal says what happens to those pages.
     """
-    settings = get_settings()
-    changes, refusals = _examine(settings, PortalValues(**values), confirm_disabling)
-    if refusals:
-        raise refusals[0]
-    before = portal_values(settings)
-    for key, value in changes.items():
-        setattr(settings, "enabled_languages" if key == "languages" else key, value)
-    after = portal_values(settings)
-    changed = [key for key in after if after[key] != before[key]]
-    if settings.id is not None and not changed:
-        return settings
-    action = "update" if settings.id is not None else "create"
-    db.session.add(settings)
-    db.session.flush()
-    record_event(
-        actor,
-        action,
-        settings,
-        label=settings.name,
-        before={key: before[key] for key in changed},
-        after={key: after[key] for key in changed},
-    )
-    db.session.commit()
+    with one_change():
+        settings = get_settings()
+        changes, refusals = _examine(settings, PortalValues(**values), confirm_disabling)
+        if refusals:
+            raise refusals[0]
+        before = portal_values(settings)
+        for key, value in changes.items():
+            setattr(settings, "enabled_languages" if key == "languages" else key, value)
+        after = portal_values(settings)
+        changed = [key for key in after if after[key] != before[key]]
+        if settings.id is not None and not changed:
+            return settings
+        action = "update" if settings.id is not None else "create"
+        db.session.add(settings)
+        db.session.flush()
+        record_event(
+            actor,
+            action,
+            settings,
+            label=settings.name,
+            before={key: before[key] for key in changed},
+            after={key: after[key] for key in changed},
+        )
     return settings
 
 

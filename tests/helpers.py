@@ -14,8 +14,22 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
+from portal_cookies.demo import load_demo_portal
 from portal_cookies.extensions import db
-from portal_cookies.models import Role, TextState, TextUnit, TextVersion, User
+from portal_cookies.inventory import services as inventory
+from portal_cookies.models import (
+    Category,
+    CookieName,
+    Provider,
+    Role,
+    TextState,
+    TextUnit,
+    TextVersion,
+    User,
+)
+from portal_cookies.policy_texts import services as policy_texts
+from portal_cookies.portal import update_portal
+from portal_cookies.publishing import services as publishing
 from portal_cookies.texts import save_text
 
 PASSWORD = "correct horse battery staple"
@@ -128,3 +142,48 @@ def translate(
     )
     db.session.commit()
     return version
+
+
+def publish_a_second_demo_version():
+    """The demo (version 1), then version 2 published with an entry added, a text changed, a
+    setting changed and a section added, each complete in French and English. Returns the
+    added entry and section."""
+    load_demo_portal()
+    entry = inventory.create_entry(
+        inventory.EntryData(
+            provider=db.session.scalar(sa.select(Provider).where(Provider.name == "Opendatasoft")),
+            category=db.session.scalar(sa.select(Category).where(Category.slug == "statistics")),
+            names=["_pk_id.*"],
+            storage_kind="http_cookie",
+            party="first",
+            domain="",
+            locations=["front_office"],
+            function="Mesure d'audience",
+            purpose="Compter les visites sans vous reconnaître.",
+            duration_kind="session",
+            duration_value=None,
+            duration_unit=None,
+            consent_basis="consent",
+            exemption_ground=None,
+        ),
+        actor=None,
+    )
+    translate(entry.function_unit, "Audience measurement")
+    translate(entry.purpose_unit, "Counts visits without recognising you.")
+    session = db.session.scalar(sa.select(CookieName).where(CookieName.name == "sessionid")).entry
+    translate(session.purpose_unit, "Keeps you logged in while you browse the portal.")
+    update_portal(actor=None, contact_email="vie-privee@bastia.example.org")
+    section = policy_texts.create_section(
+        title="Réseaux sociaux",
+        text="Nos pages n'intègrent aucun réseau social.",
+        after_tables=True,
+        actor=None,
+    )
+    translate(section.title_unit, "Social networks")
+    translate(section.unit, "Our pages embed no social network.")
+    publishing.publish_policy(
+        note="Mesure d'audience, réseaux sociaux.",
+        note_translations={"en": "Audience measurement, social networks."},
+        actor=None,
+    )
+    return entry, section

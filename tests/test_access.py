@@ -88,13 +88,16 @@ ACCESS = {
     # Approving is a reviewer's job.
     "translation.approve": {"POST": editors(302)},
     # Everyone logged in previews and reads the history; publishing takes an editor. An
-    # empty publish form comes back with its errors (422); compare without versions and an
-    # empty rollback note are sent back to the history (302).
+    # empty publish form comes back with its errors (422); compare without versions is sent
+    # back to the history (302).
     "publishing.index": {"GET": logged_in(200)},
     "publishing.preview": {"GET": logged_in(200)},
+    "publishing.preview_changes": {"GET": logged_in(200)},
     "publishing.history": {"GET": logged_in(200)},
     "publishing.compare_versions": {"GET": logged_in(302)},
     "publishing.publish": {"POST": editors(422)},
+    # Version 1 is the current one: rolling back to it is refused, back to the history.
+    "publishing.confirm_rollback": {"GET": editors(302)},
     "publishing.rollback": {"POST": editors(302)},
     # The policy's own sections: translators read them; an empty form comes back with its
     # errors (200); the buttons redirect.

@@ -258,8 +258,23 @@ def test_a_change_goes_from_the_inventory_to_visitors(
                 expect(operator_page.locator("body")).to_contain_text(new_english)
                 expect(operator_page.locator("body")).to_contain_text("Preview")
                 audit.check(operator_page)
-                operator_page.go_back()
-                operator_page.fill("#note", "Session cookie: duration stated in the purpose.")
+                # The preview's links stay in the preview: its change log, then the French
+                # page, each with the banner that leads back.
+                operator_page.get_by_role("link", name="Changes").click()
+                expect(operator_page).to_have_url(
+                    re.compile(r"/admin/publishing/preview/en/changes$")
+                )
+                expect(operator_page.locator("#v2")).to_contain_text("Draft, not published yet.")
+                audit.check(operator_page)
+                operator_page.get_by_role("link", name="Français").click()
+                expect(operator_page).to_have_url(
+                    re.compile(r"/admin/publishing/preview/fr/changes$")
+                )
+                expect(operator_page.locator(".preview-banner")).to_be_visible()
+                operator_page.get_by_role("link", name="Retour à la publication").click()
+                expect(operator_page).to_have_url(re.compile(r"/admin/publishing/$"))
+                operator_page.fill("#note", "Cookie de session : durée dans la finalité.")
+                operator_page.fill("#note_en", "Session cookie: duration stated in the purpose.")
                 operator_page.get_by_role("button", name="Publish", exact=True).click()
                 expect(operator_page.locator(".flash--success")).to_contain_text(
                     "Version 2 is published."
@@ -280,7 +295,28 @@ def test_a_change_goes_from_the_inventory_to_visitors(
                 audit.check(visitor_page)
                 visitor_page.goto("/fr/cookies/v/1")
                 expect(visitor_page.locator("main")).not_to_contain_text(new_french)
-                assert people[2].cookies() == [], "a visitor was given a cookie"
+
+            with screenshot_on_failure(operator_page, tmp_path):
+                # Rolling back says what it will do, then leaves nothing to publish.
+                operator_page.get_by_role("link", name="Roll back to version 1…").click()
+                expect(operator_page.locator("main")).to_contain_text(
+                    "2 texts return to version 1's wording"
+                )
+                audit.check(operator_page)
+                operator_page.fill("#note", "Retour à la formulation de la version 1.")
+                operator_page.get_by_role("button", name="Roll back and publish").click()
+                expect(operator_page.locator(".flash--success")).to_contain_text(
+                    "published as version 3"
+                )
+                operator_page.goto("/admin/publishing/")
+                expect(operator_page.locator("#publish-status")).to_contain_text(
+                    "Nothing to publish: the draft is what visitors read."
+                )
+                expect(
+                    operator_page.get_by_role("button", name="Publish", exact=True)
+                ).to_be_disabled()
+                audit.check(operator_page)
+            assert people[2].cookies() == [], "a visitor was given a cookie"
         finally:
             browser.close()
 

@@ -90,3 +90,45 @@ def test_migrations_build_the_models_schema_and_remove_it_again(empty_database):
     downgrade = flask(empty_database, "db", "downgrade", "base")
     assert downgrade.returncode == 0, downgrade.stderr
     assert table_names(empty_database) == {"alembic_version"}
+
+
+def test_a_version_s_note_becomes_its_note_in_the_source_language_and_back(tmp_path):
+    url = next(sqlite_database(tmp_path))
+    assert flask(url, "db", "upgrade", "0004").returncode == 0
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO portal_settings (id, name, base_url, source_language,"
+                    " enabled_languages, review_required, updated_at, time_zone)"
+                    " VALUES (1, 'P', '', 'en', '[\"en\", \"fr\"]', 0, '2026-12-01', 'UTC')"
+                )
+            )
+            for number, note in ((1, "First version"), (2, "")):
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO policy_versions (number, published_at, note, content,"
+                        " content_hash, requires_renewed_consent)"
+                        " VALUES (:number, '2026-12-01', :note, '{}', 'h', 0)"
+                    ),
+                    {"number": number, "note": note},
+                )
+
+        upgrade = flask(url, "db", "upgrade")
+        assert upgrade.returncode == 0, upgrade.stderr
+        with engine.connect() as connection:
+            notes = connection.execute(
+                sa.text("SELECT notes FROM policy_versions ORDER BY number")
+            ).scalars()
+            assert list(notes) == ['{"en": "First version"}', "{}"]
+
+        downgrade = flask(url, "db", "downgrade", "0004")
+        assert downgrade.returncode == 0, downgrade.stderr
+        with engine.connect() as connection:
+            back = connection.execute(
+                sa.text("SELECT note FROM policy_versions ORDER BY number")
+            ).scalars()
+            assert list(back) == ["First version", ""]
+    finally:
+        engine.dispose()

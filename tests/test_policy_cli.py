@@ -8,7 +8,7 @@ from portal_cookies.demo import load_demo_portal
 from portal_cookies.extensions import db
 from portal_cookies.models import CookieName, PolicyPage, PolicyVersion
 from portal_cookies.texts import save_text
-from tests.helpers import count_rows
+from tests.helpers import count_rows, publish_a_second_demo_version
 
 
 def session_purpose_entry():
@@ -36,7 +36,18 @@ def test_check_prints_each_problem_and_succeeds_without_errors(runner):
     assert "warning\tentry.not_reviewed\tsessionid: This entry has never been reviewed" in (
         result.output
     )
+    assert "Nothing to publish: the draft is what visitors read (version 1).\n" in result.output
     assert result.output.rstrip().endswith("0 errors, 1 warning.")
+
+
+def test_check_says_what_there_is_to_publish(runner):
+    result = runner.invoke(args=["policy", "check"])
+    assert "To publish: the first version." in result.output
+
+    load_demo_portal()
+    set_english(session_purpose(), "Keeps the user logged in from page to page.")
+    result = runner.invoke(args=["policy", "check"])
+    assert "To publish: 1 change since version 1." in result.output
 
 
 def test_check_exits_1_on_an_error_and_names_the_text(runner):
@@ -60,14 +71,41 @@ def test_publish_prints_the_new_version(runner):
         "Published version 2: 1 change, renewed consent: no, languages: fr, en.\n"
     )
     version = db.session.scalar(sa.select(PolicyVersion).where(PolicyVersion.number == 2))
-    assert version.note == "Clearer English"
+    assert version.notes == {"fr": "Clearer English"}
+
+
+def test_publish_takes_the_note_in_other_languages(runner):
+    load_demo_portal()
+    set_english(session_purpose(), "Keeps the user logged in from page to page.")
+    result = runner.invoke(
+        args=["policy", "publish", "--note", "Anglais plus clair", "--note-in", "en", "Clearer"]
+    )
+    assert result.exit_code == 0, result.output
+    version = db.session.scalar(sa.select(PolicyVersion).where(PolicyVersion.number == 2))
+    assert version.notes == {"fr": "Anglais plus clair", "en": "Clearer"}
+
+
+def test_publish_refuses_a_note_in_a_language_the_portal_lacks_or_twice(runner):
+    load_demo_portal()
+    set_english(session_purpose(), "Keeps the user logged in from page to page.")
+    unknown = runner.invoke(
+        args=["policy", "publish", "--note", "Anglais", "--note-in", "de", "Englisch"]
+    )
+    twice = runner.invoke(
+        args=["policy", "publish", "--note", "A", "--note-in", "en", "B", "--note-in", "en", "C"]
+    )
+    assert unknown.exit_code == 1
+    assert "“de” is not one of the portal's languages (fr, en)." in unknown.output
+    assert twice.exit_code == 2
+    assert "--note-in en is given twice." in twice.output
+    assert count_rows(PolicyVersion) == 1
 
 
 def test_publish_exits_1_with_the_refusal(runner):
     load_demo_portal()
     result = runner.invoke(args=["policy", "publish", "--note", "Nothing new"])
     assert result.exit_code == 1
-    assert "Error: Nothing changed since version 1." in result.output
+    assert "Error: Nothing to publish: the draft is what visitors read." in result.output
 
     set_english(session_purpose(), "")
     result = runner.invoke(args=["policy", "publish", "--note", "Broken"])
@@ -96,6 +134,35 @@ def test_publish_needs_a_note(runner):
     result = runner.invoke(args=["policy", "publish"])
     assert result.exit_code == 2
     assert "Missing option '--note'" in result.output
+
+
+def test_after_a_rollback_there_is_nothing_to_publish(runner):
+    publish_a_second_demo_version()
+
+    result = runner.invoke(args=["policy", "rollback", "1", "--note", "Retour à la version 1"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(
+        "The draft is version 1's content again, published as version 3:"
+    )
+    check = runner.invoke(args=["policy", "check"])
+    assert check.exit_code == 0, check.output
+    assert "Nothing to publish: the draft is what visitors read (version 3)." in check.output
+    first, third = (
+        db.session.scalar(sa.select(PolicyVersion).where(PolicyVersion.number == number))
+        for number in (1, 3)
+    )
+    assert third.content_hash == first.content_hash
+
+
+def test_rollback_refuses_a_missing_or_the_current_version(runner):
+    load_demo_portal()
+    missing = runner.invoke(args=["policy", "rollback", "9", "--note", "Non"])
+    current = runner.invoke(args=["policy", "rollback", "1", "--note", "Non"])
+    assert (missing.exit_code, current.exit_code) == (1, 1)
+    assert "Version 9 does not exist." in missing.output
+    assert "Version 1 is the current version: visitors read it already." in current.output
+    assert count_rows(PolicyVersion) == 1
 
 
 def test_export_writes_static_files(runner, tmp_path):

@@ -23,6 +23,7 @@ from portal_cookies.models import (
     Category,
     ConsentBasis,
     CookieEntry,
+    CookieName,
     DurationUnit,
     ExemptionGround,
     Location,
@@ -32,12 +33,15 @@ from portal_cookies.models import (
     PolicyVersion,
     PortalSettings,
     Provider,
+    TextUnit,
+    TextVersion,
 )
-from portal_cookies.portal import create_policy_text
+from portal_cookies.policy_texts import services as policy_texts
+from portal_cookies.portal import create_policy_text, get_settings, update_portal
 from portal_cookies.publishing import services
 from portal_cookies.publishing.changes import compare, needs_renewed_consent
 from portal_cookies.publishing.content import build_content, content_hash
-from portal_cookies.publishing.render import render_json, render_page
+from portal_cookies.publishing.render import Preview, render_json, render_page
 from portal_cookies.service_errors import ServiceError
 from portal_cookies.texts import set_source_text
 from tests.helpers import TEST_DATABASE_URL, count_queries, count_rows, translate
@@ -305,18 +309,70 @@ def test_the_page_is_standalone_without_script_or_form(app, draft):
     assert "style=" not in html and "<style" not in html
 
 
+PREVIEW = Preview(
+    page=lambda language: f"/admin/publishing/preview/{language}",
+    changes=lambda language: f"/admin/publishing/preview/{language}/changes",
+    back="/admin/publishing/",
+)
+
+
 def test_only_the_preview_carries_the_not_published_banner(app, draft):
     published = french_page(published_at=PUBLISHED_AT)
-    preview = french_page(number=None, published_at=None, preview=True)
-    assert "preview-banner" not in published
-    assert '<p class="preview-banner" role="note">Aperçu, non publié</p>' in preview
+    preview = french_page(number=None, published_at=None, preview=PREVIEW)
+    assert "preview-banner" not in published and "/admin/" not in published
+    assert (
+        '<p class="preview-banner" role="note">Aperçu, non publié · '
+        '<a href="/admin/publishing/">Retour à la publication</a></p>'
+    ) in preview
     assert "Brouillon, pas encore publié." in text_of(preview)
+
+
+def test_the_preview_keeps_its_links_in_the_preview(app, draft):
+    preview = french_page(number=None, published_at=None, preview=PREVIEW)
+    # The language switch, the alternates and the change log lead to the preview's pages.
+    assert '<a href="/admin/publishing/preview/en" hreflang="en" lang="en">English</a>' in preview
+    assert '<link rel="alternate" hreflang="en" href="/admin/publishing/preview/en">' in preview
+    assert '<a href="/admin/publishing/preview/fr/changes">' in preview
+    assert 'href="/fr/cookies' not in preview and 'href="/en/cookies' not in preview
+
+
+def test_the_published_page_is_the_same_whatever_the_preview_does(app, draft):
+    content = build_content()
+    with force_locale("en"):
+        first = render_page(content, "fr", number=3, published_at=PUBLISHED_AT)
+        render_page(content, "fr", number=None, published_at=None, preview=PREVIEW)
+        again = render_page(content, "fr", number=3, published_at=PUBLISHED_AT)
+    assert first == again
+    assert "/admin/" not in first
+
+
+def test_the_preview_change_log_adds_the_draft_on_top_of_the_published_one(app, draft):
+    publish("First", note_translations={"en": "First, in English"})
+    translate(draft.session.purpose_unit, "Keeps the visitor logged in.")
+    with force_locale("fr"):
+        html = services.preview_changes("en", PREVIEW)
+    words = text_of(html)
+    assert "preview-banner" in html
+    assert words.index("Version 2") < words.index("Draft, not published yet.")
+    assert words.index("Draft, not published yet.") < words.index("Version 1")
+    assert "sessionid: purpose changed." in words
+    assert '<a href="/admin/publishing/preview/en">Version 2</a>' in html
+    assert '<a href="/en/cookies/v/1">Version 1</a>' in html
+    assert '<a href="/admin/publishing/preview/fr/changes"' in html
+    assert "First, in English" in words
+
+
+def test_the_preview_change_log_has_no_draft_when_nothing_changed(app, draft):
+    publish("First")
+    html = services.preview_changes("en", PREVIEW)
+    assert "Version 2" not in html
+    assert "Version 1" in html
 
 
 def test_a_draft_preview_shows_the_source_text_where_a_translation_is_missing(app, draft):
     translate(draft.session.purpose_unit, "")
     with force_locale("fr"):
-        html = services.preview_page("en")
+        html = services.preview_page("en", PREVIEW)
     assert '<span class="is-untranslated" lang="fr">Garder' in html
 
 
@@ -574,7 +630,7 @@ def test_no_renewed_consent_for_wording_or_an_exempt_entry_or_the_first_version(
 def test_publishing_freezes_the_content_and_a_page_per_language(draft):
     version = publish("First publication")
     assert version.number == 1
-    assert version.note == "First publication"
+    assert version.notes == {"fr": "First publication"}
     assert version.content == build_content()
     assert version.content_hash == content_hash(build_content())
     assert {page.language for page in version.pages} == {"fr", "en"}
@@ -666,9 +722,10 @@ def test_a_new_entry_shows_its_names_in_the_log_and_its_purpose_as_markdown(draf
 
 def test_publishing_refuses_when_nothing_changed(draft):
     publish("First")
-    with pytest.raises(ServiceError, match="Nothing changed since version 1."):
+    with pytest.raises(ServiceError, match="Nothing to publish: the draft is what visitors read."):
         publish("Again")
     assert count_rows(PolicyVersion) == 1
+    assert services.nothing_to_publish()
 
 
 @pytest.mark.parametrize(
@@ -709,10 +766,11 @@ def test_the_consent_revision_stays_until_a_version_asks_again(draft):
     assert json.loads(page_of(second, "fr").json)["consent_revision"] == 1
 
 
-def test_rollback_publishes_the_old_content_as_a_new_version(draft):
+def test_rollback_restores_the_draft_then_publishes_it(draft):
     first = publish("First")
     translate(draft.session.purpose_unit, "Keeps the visitor logged in.")
     publish("Clearer")
+    versions_before = count_rows(TextVersion)
     restored = services.rollback_to(first, note="The old wording was right", actor=None)
 
     assert restored.number == 3
@@ -723,23 +781,263 @@ def test_rollback_publishes_the_old_content_as_a_new_version(draft):
     assert "Keeps the user logged in." in english.html
     assert "Version 3" in english.html and "Version 1" not in text_of(english.html)
     assert "Restores the content of version 1." in english.changes_html
-    assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "rollback"))
-    # The draft is left as it was.
-    assert "Keeps the visitor logged in." in services.preview_page("en")
+    # The draft is the version's content again, the English text as a new version that says
+    # why: nothing is left to publish.
+    unit = draft.session.purpose_unit
+    assert unit.text("en") == "Keeps the user logged in."
+    assert unit.current_version("en").note == "rollback to version 1"
+    assert count_rows(TextVersion) == versions_before + 1
+    assert services.nothing_to_publish()
+    assert "Keeps the user logged in." in services.preview_page("en", PREVIEW)
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "rollback"))
+    assert event.after["restored"]["texts_restored"] == 1
+    assert event.after["note"] == {"fr": "The old wording was right"}
+    revert = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "revert"))
+    assert revert.after == {
+        "language": "en",
+        "text": "Keeps the user logged in.",
+        "state": "translated",
+    }
 
 
-def test_rollback_to_the_current_content_is_refused(draft):
+def test_rollback_to_the_current_version_is_refused(draft):
     first = publish("First")
-    with pytest.raises(ServiceError, match="Version 1 already has this content."):
+    with pytest.raises(ServiceError, match="Version 1 is the current version"):
         services.rollback_to(first, note="Again", actor=None)
 
 
-def test_rollback_is_not_blocked_by_the_draft_s_errors(draft):
+def test_rollback_to_a_version_with_the_current_content_is_refused(draft):
+    first = publish("First")
+    translate(draft.session.purpose_unit, "Keeps the visitor logged in.")
+    publish("Clearer")
+    services.rollback_to(first, note="Back", actor=None)
+    with pytest.raises(ServiceError, match="Version 3 already has this content."):
+        services.rollback_to(first, note="Again", actor=None)
+    assert count_rows(PolicyVersion) == 3
+
+
+def test_rollback_is_not_blocked_by_the_draft_s_errors_and_mends_them(draft):
     first = publish("First")
     translate(draft.session.purpose_unit, "Keeps the visitor logged in.")
     publish("Clearer")
     translate(draft.session.purpose_unit, "")  # the draft now has an error
     assert services.rollback_to(first, note="Back", actor=None).number == 3
+    assert checks_errors() == []
+
+
+def checks_errors():
+    return [problem for problem in services.gate_report() if problem.is_error]
+
+
+def test_rollback_archives_what_was_added_and_brings_back_what_was_taken_off(
+    draft, make_cookie, make_category
+):
+    hidden = make_cookie(
+        names=["lb_route"],
+        category=draft.necessary,
+        function="Répartition",
+        purpose="Répartir la charge.",
+    )
+    in_english(hidden, function="Load balancing", purpose="Spreads the load.")
+    first = publish("First")
+    # Since version 1: an entry added in a new category, one archived, one hidden, and a
+    # category nobody uses.
+    marketing = make_category(slug="marketing", name="Publicité", explanation="Des annonces.")
+    in_english(marketing, name="Advertising", explanation="Ads.")
+    added = make_cookie(
+        names=["_fbp"], category=marketing, function="Publicité", purpose="Des annonces."
+    )
+    in_english(added, function="Ads", purpose="Shows ads.")
+    unused = make_category(slug="unused", name="Inutile", explanation="Rien.")
+    in_english(unused, name="Unused", explanation="Nothing.")
+    inventory.archive_entry(draft.language, actor=None)
+    inventory.update_entry(hidden, entry_data(hidden, visible=False), actor=None)
+    publish("Second")
+
+    plan = services.plan_rollback(first)
+    assert [entry.label for entry in plan.archived] == ["_fbp"]
+    assert [entry.label for entry in plan.unarchived] == ["django_language"]
+    assert [entry.label for entry in plan.shown_again] == ["lb_route"]
+    assert [category.slug for category in plan.kept_categories] == ["marketing"]
+    assert [category.slug for category in plan.removed_categories] == ["unused"]
+    restored = services.rollback_to(first, note="Back", actor=None)
+
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "rollback"))
+    assert event.after["restored"] == {
+        "archived": ["_fbp"],
+        "unarchived": ["django_language"],
+        "shown_again": ["lb_route"],
+        "categories_removed": ["unused"],
+        "categories_kept": ["marketing"],
+    }
+    db.session.expire_all()
+    assert db.session.get(CookieEntry, added.id).archived  # kept, not deleted
+    assert not db.session.get(CookieEntry, draft.language.id).archived
+    assert db.session.get(CookieEntry, hidden.id).visible
+    assert db.session.scalar(sa.select(Category).where(Category.slug == "unused")) is None
+    # The category archived entries still use stays, without cookies: the one difference.
+    slugs = [category["slug"] for category in restored.content["categories"]]
+    assert slugs == ["necessary", "statistics", "marketing"]
+    assert restored.content["categories"][:2] == first.content["categories"]
+    assert services.nothing_to_publish()
+
+
+def test_rollback_makes_a_deleted_entry_again_under_a_new_number(draft):
+    first = publish("First")
+    inventory.archive_entry(draft.language, actor=None)
+    inventory.delete_entry(draft.language, actor=None)
+    publish("Without the language cookie")
+
+    plan = services.plan_rollback(first)
+    assert plan.recreated_entries == ["django_language"]
+    assert plan.texts == 4  # its function and purpose, in French and English
+    restored = services.rollback_to(first, note="Back", actor=None)
+
+    entry = db.session.scalar(
+        sa.select(CookieEntry).join(CookieEntry.names).where(CookieName.name == "django_language")
+    )
+    assert entry.created_at > first.published_at
+    assert entry.purpose_unit.text("en") == "Remembers the language."
+    assert restored.content["categories"][0]["entries"][0]["names"][0]["name"] == (
+        "django_language"
+    )
+    assert services.nothing_to_publish()
+    assert checks_errors() == []
+
+
+def test_rollback_removes_a_section_added_since_and_makes_a_removed_one_again(draft):
+    section = policy_texts.create_section(
+        title="Réseaux sociaux", text="Suivez-nous.", after_tables=True, actor=None
+    )
+    translate(section.title_unit, "Social networks")
+    translate(section.unit, "Follow us.")
+    first = publish("With the social networks")
+    policy_texts.delete_section(section, actor=None)
+    newer = policy_texts.create_section(
+        title="Archives", text="Les anciennes versions.", after_tables=False, actor=None
+    )
+    translate(newer.title_unit, "Archives")
+    translate(newer.unit, "The old versions.")
+    publish("Archives instead")
+
+    plan = services.plan_rollback(first)
+    assert plan.removed_section_names == ["Archives"]
+    assert plan.recreated_sections == ["Réseaux sociaux"]
+    restored = services.rollback_to(first, note="Back", actor=None)
+
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "rollback"))
+    assert event.after["restored"] == {
+        "sections_removed": [newer.key],
+        "sections_recreated": [section.key],
+        "texts_restored": 4,
+    }
+
+    keys = [text.key for text in db.session.scalars(sa.select(PolicyText))]
+    assert section.key in keys and newer.key not in keys
+    assert restored.content_hash == first.content_hash
+    assert "Follow us." in page_of(restored, "en").html
+
+
+def test_rollback_brings_back_the_settings_the_page_shows(draft):
+    first = publish("First")
+    update_portal(actor=None, contact_email="privacy@example.org", languages=["fr", "en", "de"])
+    translate_everything_into("de")
+    publish("German, and a new address")
+
+    plan = services.plan_rollback(first)
+    assert [change.field for change in plan.diff.portal_changed] == ["languages", "contact_email"]
+    services.rollback_to(first, note="Back", actor=None)
+
+    settings = get_settings()
+    assert settings.contact_email == "dpo@example.org"
+    assert settings.enabled_languages == ["fr", "en"]
+    assert services.nothing_to_publish()
+
+
+def translate_everything_into(language: str) -> None:
+    for unit in db.session.scalars(sa.select(TextUnit)):
+        if unit.source_text.strip():
+            translate(unit, f"[{language}] {unit.source_text}", language)
+
+
+def test_a_refused_rollback_changes_nothing(draft, make_cookie, monkeypatch):
+    first = publish("First")
+    added = make_cookie(
+        names=["_fbp"], category=draft.statistics, function="Pub", purpose="Des annonces."
+    )
+    in_english(added, function="Ads", purpose="Shows ads.")
+    translate(draft.session.purpose_unit, "Keeps the visitor logged in.")
+    publish("Second")
+    rows = [count_rows(model) for model in (TextVersion, AuditEvent, PolicyVersion)]
+
+    def refuse(*args, **kwargs):
+        raise ServiceError("Refused at the last moment.")
+
+    monkeypatch.setattr(services, "_publish", refuse)
+    with pytest.raises(ServiceError, match="Refused at the last moment."):
+        services.rollback_to(first, note="Back", actor=None)
+
+    db.session.expire_all()
+    assert [count_rows(model) for model in (TextVersion, AuditEvent, PolicyVersion)] == rows
+    assert not db.session.get(CookieEntry, added.id).archived
+    assert draft.session.purpose_unit.text("en") == "Keeps the visitor logged in."
+
+
+def test_the_rollback_plan_changes_nothing(draft):
+    first = publish("First")
+    translate(draft.session.purpose_unit, "Keeps the visitor logged in.")
+    publish("Clearer")
+    rows = [count_rows(model) for model in (TextVersion, AuditEvent, PolicyVersion)]
+    plan = services.plan_rollback(first)
+    assert plan.texts == 1
+    assert [change.item.label for change in plan.diff.entries_changed] == ["sessionid"]
+    assert [count_rows(model) for model in (TextVersion, AuditEvent, PolicyVersion)] == rows
+
+
+# --- Notes in every language --------------------------------------------------------------
+
+
+def test_a_version_keeps_its_note_in_each_language_given(draft):
+    version = publish("Première version", note_translations={"en": "First version"})
+    assert version.notes == {"fr": "Première version", "en": "First version"}
+    assert "First version" in page_of(version, "en").changes_html
+    assert '<p class="note">Première version</p>' in page_of(version, "fr").changes_html
+
+
+def test_a_missing_translation_of_the_note_reads_in_the_source_language_marked(draft):
+    version = publish("Première version", note_translations={"en": "  "})
+    assert version.notes == {"fr": "Première version"}
+    assert '<p class="note" lang="fr">Première version</p>' in page_of(version, "en").changes_html
+    assert version.note_in("en", "fr") == ("Première version", "fr")
+    assert version.note_in("fr", "fr") == ("Première version", None)
+
+
+@pytest.mark.parametrize(
+    ("translations", "field", "message"),
+    [
+        ({"en": "x" * 2001}, "note_en", "2000 characters"),
+        ({"de": "Erste Version"}, "note", "“de” is not one of the portal's languages (fr, en)."),
+        ({"fr": "Encore"}, "note_fr", "is the main note"),
+        ({"en": "First\x00version"}, "note_en", "control characters"),
+    ],
+)
+def test_notes_in_other_languages_are_checked(draft, translations, field, message):
+    with pytest.raises(ServiceError, match=re.escape(message)) as refused:
+        publish("Première version", note_translations=translations)
+    assert refused.value.field == field
+    assert count_rows(PolicyVersion) == 0
+
+
+def test_a_rollback_note_is_needed_and_checked_like_a_publication_s(draft):
+    first = publish("First")
+    translate(draft.session.purpose_unit, "Keeps the visitor logged in.")
+    publish("Clearer")
+    with pytest.raises(ServiceError, match="Say why you restore this version.") as refused:
+        services.rollback_to(first, note=" ", actor=None)
+    assert refused.value.field == "note"
+    with pytest.raises(ServiceError, match="not one of the portal's languages"):
+        services.rollback_to(first, note="Back", note_translations={"it": "No"}, actor=None)
+    assert count_rows(PolicyVersion) == 2
 
 
 def test_the_gate_reports_errors_first_with_their_subject(draft, make_cookie):

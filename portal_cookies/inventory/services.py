@@ -203,6 +203,29 @@ def move_category(category: Category, *, direction: str, actor: User | None) -> 
         )
 
 
+def arrange_categories(categories: Sequence[Category], *, actor: User | None) -> None:
+    """Put ``categories`` first, in this order; the others follow in theirs. Each category that
+    moves records it."""
+    with _change():
+        listed = {category.id for category in categories}
+        others = db.session.scalars(
+            db.select(Category)
+            .where(Category.id.not_in(listed))
+            .order_by(Category.position, Category.id)
+        )
+        for position, category in enumerate([*categories, *others]):
+            if category.position != position:
+                record_event(
+                    actor,
+                    "move",
+                    category,
+                    label=category.slug,
+                    before={"position": category.position},
+                    after={"position": position},
+                )
+                category.position = position
+
+
 def delete_category(category: Category, *, actor: User | None) -> None:
     """Delete a category no entry uses, active or archived."""
     with _change():

@@ -21,7 +21,7 @@ from .enums import (
 )
 from .inventory import Category, CheckDismissal, CookieEntry, CookieName, Provider
 from .people import DEFAULT_COMPLAINT_URL, DEFAULT_TIME_ZONE, PASSWORD_METHOD, PortalSettings, User
-from .policy import PolicyPage, PolicyText, PolicyVersion
+from .policy import PolicyPage, PolicyText, PolicyVersion, pick_note
 from .texts import CurrentText, TextUnit, TextVersion
 
 __all__ = [
@@ -56,6 +56,7 @@ __all__ = [
     "UTCDateTime",
     "User",
     "enum_type",
+    "pick_note",
     "text_hash",
     "utcnow",
 ]

@@ -61,7 +61,9 @@ class PolicyVersion(Model):
     published_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
-    note: Mapped[str] = mapped_column(sa.Text, default="")
+    # Why this version was published, by language: the source language's always, the others'
+    # where someone wrote them (readers of a language without one get the source's).
+    notes: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
     # The structured policy (entries, categories, texts in every language) as published.
     content: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     content_hash: Mapped[str] = mapped_column(sa.String(64))
@@ -84,6 +86,20 @@ class PolicyVersion(Model):
 
     def __repr__(self) -> str:
         return f"<PolicyVersion {self.number}>"
+
+    def note_in(self, language: str, source_language: str) -> tuple[str, str | None]:
+        """The note for a reader of ``language``, and the language it is written in when that
+        is not ``language`` (the source's, for want of a translation)."""
+        return pick_note(self.notes or {}, language, source_language)
+
+
+def pick_note(notes: dict[str, str], language: str, source_language: str) -> tuple[str, str | None]:
+    """A version's note in ``language``, else in the source language with that language's code
+    (for a ``lang`` attribute); empty when there is none."""
+    if notes.get(language):
+        return notes[language], None
+    text = notes.get(source_language, "")
+    return text, (source_language if text and language != source_language else None)
 
 
 class PolicyPage(Model):

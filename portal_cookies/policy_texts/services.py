@@ -8,6 +8,7 @@ with both texts, so nobody's words are lost.
 """
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -315,15 +316,30 @@ def _new_key() -> str:
     return f"{KEY_PREFIX}{max(numbers, default=0) + 1}"
 
 
-def create_section(*, title: str, text: str, after_tables: bool, actor: User | None) -> PolicyText:
+def _is_free_section_key(key: str) -> bool:
+    """A key of the shape operators' sections have, that no section has now."""
+    number = key.removeprefix(KEY_PREFIX)
+    taken = db.session.scalar(sa.select(PolicyText.id).where(PolicyText.key == key))
+    return key.startswith(KEY_PREFIX) and number.isdigit() and taken is None
+
+
+def create_section(
+    *, title: str, text: str, after_tables: bool, actor: User | None, key: str | None = None
+) -> PolicyText:
     """Add a section of one's own, last on its side of the cookie tables; its heading and text
-    go to the translators like every text of the policy."""
+    go to the translators like every text of the policy.
+
+    ``key`` brings back a section that was removed (a rollback to a version that had it): the
+    same key, so comparing versions sees the same section.
+    """
     with one_change():
         values = _valid(None, text, title)
+        if key is not None and not _is_free_section_key(key):
+            raise ServiceError(_("This section exists already."))
         language = get_settings().source_language
         last = db.session.scalar(sa.select(sa.func.max(PolicyText.position)))
         section = PolicyText(
-            key=_new_key(),
+            key=key or _new_key(),
             position=0 if last is None else last + 1,
             after_tables=bool(after_tables),
             unit=texts.create_unit(TextKind.POLICY_TEXT, language, values["text"], actor),
@@ -373,6 +389,32 @@ def move_section(section: PolicyText, *, direction: str, actor: User | None) -> 
             before={"position": before},
             after={"position": section.position},
         )
+
+
+def arrange_sections(placements: Sequence[tuple[PolicyText, bool]], *, actor: User | None) -> None:
+    """Put the sections in this page order, each on the side of the cookie tables given (True:
+    after them); those not listed follow on their side. Each section that moves records it."""
+    with one_change():
+        listed = [section for section, _after in placements]
+        ordered = [*listed, *(section for section in _page_order() if section not in listed)]
+        sides = {section.id: after for section, after in placements}
+        for position, section in enumerate(ordered):
+            after_tables = sides.get(section.id, section.after_tables)
+            if is_page_title(section):
+                after_tables = section.after_tables
+            before = {"position": section.position, "after_tables": section.after_tables}
+            after = {"position": position, "after_tables": after_tables}
+            if before != after:
+                changed = [key for key in after if before[key] != after[key]]
+                record_event(
+                    actor,
+                    "move",
+                    section,
+                    label=section_name(section),
+                    before={key: before[key] for key in changed},
+                    after={key: after[key] for key in changed},
+                )
+                section.position, section.after_tables = position, after_tables
 
 
 def delete_section(section: PolicyText, *, actor: User | None) -> None:

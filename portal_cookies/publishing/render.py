@@ -28,7 +28,7 @@ from ..contexts import POLICY_TEXT_LABELS
 from ..i18n import date_text, duration_text, is_known_language, language_name, time_zones
 from ..labels import field_label, label_of
 from ..markdown import render_inline_markdown, render_markdown
-from ..models import DEFAULT_TIME_ZONE, ConsentBasis, StorageKind
+from ..models import DEFAULT_TIME_ZONE, ConsentBasis, StorageKind, pick_note
 from ..portal import PAGE_TITLE
 from ..visitor_pages import render_standalone
 from .content import section_label, sections_of
@@ -57,6 +57,16 @@ def json_path(language: str, number: int | None = None) -> str:
 
 def changes_path(language: str) -> str:
     return f"/{language}/cookies/changes"
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A draft shown to the team before it is published: its links to the other languages and
+    to the change log stay in the preview, and its banner leads back to ``back``."""
+
+    page: Callable[[str], str]
+    changes: Callable[[str], str]
+    back: str
 
 
 # --- Helpers ------------------------------------------------------------------------------
@@ -151,8 +161,16 @@ def _title(content: dict[str, Any], language: str) -> str:
     return title.text.strip() or _("Cookie policy")
 
 
-def _document(content: dict[str, Any], language: str, path: Callable[[str], str]) -> dict[str, Any]:
-    """What both public documents show around their body: title, portal, languages."""
+def _document(
+    content: dict[str, Any],
+    language: str,
+    path: Callable[[str], str],
+    preview: Preview | None,
+) -> dict[str, Any]:
+    """What both public documents show around their body: title, portal, languages.
+
+    ``path`` tells where this document is in each language: public, or in the ``preview``.
+    """
     portal = content["portal"]
     return {
         "language": language,
@@ -162,9 +180,18 @@ def _document(content: dict[str, Any], language: str, path: Callable[[str], str]
         "languages": _language_links(portal, language, path),
         "default_href": path(portal["source_language"]),
         "stylesheet": STYLESHEET,
-        "policy_href": page_path(language),
-        "changes_href": changes_path(language),
+        "policy_href": _the_page(preview)(language),
+        "changes_href": _the_changes(preview)(language),
+        "preview": preview,
     }
+
+
+def _the_page(preview: Preview | None) -> Callable[[str], str]:
+    return preview.page if preview else page_path
+
+
+def _the_changes(preview: Preview | None) -> Callable[[str], str]:
+    return preview.changes if preview else changes_path
 
 
 # --- The page -----------------------------------------------------------------------------
@@ -242,9 +269,10 @@ def render_page(
     *,
     number: int | None,
     published_at: datetime | None,
-    preview: bool = False,
+    preview: Preview | None = None,
 ) -> str:
-    """The policy page in ``language``; ``preview`` adds the "not published" banner.
+    """The policy page in ``language``; a ``preview`` has the "not published" banner and keeps
+    its links in the preview.
 
     A draft has no number nor date yet: pass None for both.
     """
@@ -252,8 +280,7 @@ def render_page(
         before, after = _sections(content, language)
         return render_standalone(
             PAGE_TEMPLATE,
-            **_document(content, language, page_path),
-            preview=preview,
+            **_document(content, language, _the_page(preview), preview),
             number=number,
             published_on=_date(published_at, content["portal"]),
             published_at=_iso(published_at) if published_at else "",
@@ -358,11 +385,12 @@ def render_json(
 
 @dataclass(frozen=True)
 class VersionRecord:
-    """What the change log shows of a version."""
+    """What the change log shows of a version; the draft, in a preview, has no date."""
 
     number: int
-    published_at: datetime
-    note: str
+    published_at: datetime | None
+    # The note by language ({} for the draft, which has none yet).
+    notes: dict[str, str]
     summary: dict[str, Any]
     requires_renewed_consent: bool
     rolled_back_from: int | None = None
@@ -499,21 +527,30 @@ def _section_lines(summary: dict[str, Any], language: str, source: str) -> list[
 
 
 def render_changes(
-    content: dict[str, Any], language: str, versions: Sequence[VersionRecord]
+    content: dict[str, Any],
+    language: str,
+    versions: Sequence[VersionRecord],
+    preview: Preview | None = None,
 ) -> str:
-    """The public change log in ``language``: every version, newest first, with what changed.
+    """The public change log in ``language``: every version, newest first, with what changed;
+    each note in ``language``, else in the source language, marked as such.
 
-    ``content`` (the newest version's) gives the portal, the title and the languages.
+    ``content`` (the newest version's, or the draft's in a ``preview``, whose own record has
+    no date and leads to the preview) gives the portal, the title and the languages.
     """
     source = content["portal"]["source_language"]
     with _in_language(language):
         items = [
             {
                 "number": version.number,
-                "href": page_path(language, version.number),
+                "href": (
+                    page_path(language, version.number)
+                    if version.published_at
+                    else _the_page(preview)(language)
+                ),
                 "published_on": _date(version.published_at, content["portal"]),
-                "published_at": _iso(version.published_at),
-                "note": version.note,
+                "published_at": _iso(version.published_at) if version.published_at else "",
+                "note": Localized(*pick_note(version.notes, language, source)),
                 "rolled_back_from": version.rolled_back_from,
                 "requires_renewed_consent": version.requires_renewed_consent,
                 "changes": describe_changes(version.summary, language, source),
@@ -521,5 +558,7 @@ def render_changes(
             for version in sorted(versions, key=lambda version: -version.number)
         ]
         return render_standalone(
-            CHANGES_TEMPLATE, **_document(content, language, changes_path), versions=items
+            CHANGES_TEMPLATE,
+            **_document(content, language, _the_changes(preview), preview),
+            versions=items,
         )

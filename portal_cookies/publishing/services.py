@@ -4,10 +4,11 @@ A version is written whole or not at all: its row, its content and hash, and its
 (HTML, JSON and change log per language) go in one transaction with one commit. Its number
 is the current version's plus one, guarded by the unique constraint: of two people who
 publish at the same moment from the same current version, one gets the number and the other
-a refusal, never a duplicate and never half a version.
+a refusal, never a duplicate and never half a version. A rollback first makes the draft the
+old version's content again (``restore_plan``, ``restore``), in that same transaction.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy.orm import defer, load_only, selectinload
 
@@ -24,17 +26,22 @@ from ..contexts import TextContext, text_contexts
 from ..extensions import db
 from ..i18n import language_name
 from ..models import PolicyPage, PolicyVersion, User, utcnow
-from ..service_errors import ServiceError
+from ..portal import MAX_LANGUAGE_CODE_LENGTH, get_settings
+from ..service_errors import ServiceError, one_change
+from ..texts import TextConflict
 from ..values import clean_text
 from .changes import PolicyDiff, compare, needs_renewed_consent
 from .content import build_content, content_hash
 from .render import (
     STYLESHEET,
+    Preview,
     VersionRecord,
     render_changes,
     render_json,
     render_page,
 )
+from .restore import restore_draft
+from .restore_plan import RestorePlan, plan_restore
 
 MAX_NOTE_LENGTH = 2000
 MAX_REASON_LENGTH = 2000
@@ -120,27 +127,50 @@ def describe(
     return lines
 
 
-def _refusal(errors: Sequence[checks.Problem], contexts: list[TextContext]) -> str:
-    named = "; ".join(line.text for line in describe(errors[:NAMED_ERRORS], contexts))
-    message = ngettext(
-        "Publishing is blocked by %(num)s error: %(errors)s",
-        "Publishing is blocked by %(num)s errors: %(errors)s",
-        len(errors),
-        errors=named,
-    )
-    if len(errors) > NAMED_ERRORS:
-        message += " " + _(
-            "and %(count)s more (see the gate report).", count=len(errors) - NAMED_ERRORS
+class GateRefusal(ServiceError):
+    """Publishing refused by the gate's errors, a few of them named: the publishing page lists
+    them all beside the form instead."""
+
+    def __init__(self, errors: Sequence[checks.Problem], contexts: list[TextContext]):
+        named = "; ".join(line.text for line in describe(errors[:NAMED_ERRORS], contexts))
+        message = ngettext(
+            "Publishing is blocked by %(num)s error: %(errors)s",
+            "Publishing is blocked by %(num)s errors: %(errors)s",
+            len(errors),
+            errors=named,
         )
-    return message
+        if len(errors) > NAMED_ERRORS:
+            message += " " + _(
+                "and %(count)s more (see the gate report).", count=len(errors) - NAMED_ERRORS
+            )
+        super().__init__(message)
 
 
 # --- Preview and differences --------------------------------------------------------------
 
 
-def preview_page(language: str) -> str:
+def preview_page(language: str, preview: Preview) -> str:
     """The draft policy in ``language``, as the public page would show it, with a banner."""
-    return render_page(build_content(), language, number=None, published_at=None, preview=True)
+    return render_page(build_content(), language, number=None, published_at=None, preview=preview)
+
+
+def preview_changes(language: str, preview: Preview) -> str:
+    """The change log as publishing the draft would make it: the draft's changes on top of the
+    published versions'."""
+    content = build_content()
+    current = current_version()
+    history = _history()
+    if not is_published(content, current):
+        previous = current.content if current else None
+        draft = VersionRecord(
+            number=current.number + 1 if current else 1,
+            published_at=None,
+            notes={},
+            summary=compare(previous, content).summary(),
+            requires_renewed_consent=bool(needs_renewed_consent(previous, content)),
+        )
+        history.append(draft)
+    return render_changes(content, language, history, preview)
 
 
 def draft_diff() -> PolicyDiff:
@@ -149,8 +179,55 @@ def draft_diff() -> PolicyDiff:
     return compare(current.content if current else None, build_content())
 
 
+def is_published(content: dict[str, Any], current: PolicyVersion | None) -> bool:
+    """Whether ``content`` (the draft's) is what visitors read already: nothing to publish."""
+    return current is not None and current.content_hash == content_hash(content)
+
+
+def nothing_to_publish() -> bool:
+    """Whether the draft is what visitors read already."""
+    return is_published(build_content(), current_version())
+
+
 def compare_versions(old: PolicyVersion, new: PolicyVersion) -> PolicyDiff:
     return compare(old.content, new.content)
+
+
+# --- Notes --------------------------------------------------------------------------------
+
+
+def _clean_notes(
+    note: str, note_translations: Mapping[str, str] | None, required_message: str
+) -> dict[str, str]:
+    """A version's notes by language: ``note`` in the source language, required, and the
+    translations given (empty ones left out), each in an enabled language. A refusal names the
+    field: ``note``, or ``note_<language>``."""
+    settings = get_settings()
+    source = settings.source_language
+    notes = {source: clean_text(note, "note", MAX_NOTE_LENGTH, required_message)}
+    for language, text in (note_translations or {}).items():
+        field = f"note_{language}"
+        if language == source:
+            raise ServiceError(
+                _(
+                    "The note in %(language)s is the main note: give it once.",
+                    language=language_name(source),
+                ),
+                field,
+            )
+        if language not in settings.enabled_languages:
+            raise ServiceError(
+                _(
+                    "“%(code)s” is not one of the portal's languages (%(languages)s).",
+                    code=language[:MAX_LANGUAGE_CODE_LENGTH],
+                    languages=", ".join(settings.enabled_languages),
+                ),
+                "note",
+            )
+        translated = clean_text(text, field, MAX_NOTE_LENGTH)
+        if translated:
+            notes[language] = translated
+    return notes
 
 
 # --- Publishing ---------------------------------------------------------------------------
@@ -163,7 +240,7 @@ def _history() -> list[VersionRecord]:
             load_only(
                 PolicyVersion.number,
                 PolicyVersion.published_at,
-                PolicyVersion.note,
+                PolicyVersion.notes,
                 PolicyVersion.change_summary,
                 PolicyVersion.requires_renewed_consent,
                 PolicyVersion.rolled_back_from_id,
@@ -175,7 +252,7 @@ def _history() -> list[VersionRecord]:
         VersionRecord(
             number=version.number,
             published_at=version.published_at,
-            note=version.note,
+            notes=version.notes or {},
             summary=version.change_summary or {},
             requires_renewed_consent=version.requires_renewed_consent,
             rolled_back_from=numbers.get(version.rolled_back_from_id),
@@ -209,16 +286,26 @@ def _renewal(computed: bool, override: bool | None, reason: str | None) -> tuple
     return override, reason
 
 
+# Two people publishing from the same current version: the number's unique constraint lets
+# one through.
+CONCURRENT_PUBLICATION = _l(
+    "Someone published at the same moment; nothing was published. Reload and try again."
+)
+NOTHING_TO_PUBLISH = _l("Nothing to publish: the draft is what visitors read.")
+
+
 def _publish(
     content: dict[str, Any],
     *,
     previous: PolicyVersion | None,
-    note: str,
+    notes: dict[str, str],
     actor: User | None,
     renewal_override: bool | None,
     override_reason: str | None,
     rolled_back_from: PolicyVersion | None = None,
+    restored: dict[str, Any] | None = None,
 ) -> PolicyVersion:
+    """Add the version and its pages to the session; the caller commits (``one_change``)."""
     diff = compare(previous.content if previous else None, content)
     reasons = needs_renewed_consent(previous.content if previous else None, content)
     requires, reason = _renewal(bool(reasons), renewal_override, override_reason)
@@ -227,7 +314,7 @@ def _publish(
         number=number,
         published_at=utcnow(),
         published_by=actor,
-        note=note,
+        notes=notes,
         content=content,
         content_hash=content_hash(content),
         requires_renewed_consent=requires,
@@ -236,55 +323,49 @@ def _publish(
         change_summary=diff.summary(),
         change_size=diff.size,
     )
-    try:
-        db.session.add(version)
-        db.session.flush()
-        consent_revision = _consent_revision(number, requires)
-        history = _history()
-        for language in content["portal"]["languages"]:
-            db.session.add(
-                PolicyPage(
-                    version=version,
-                    language=language,
-                    html=render_page(
-                        content, language, number=number, published_at=version.published_at
-                    ),
-                    json=render_json(
-                        content,
-                        language,
-                        number=number,
-                        published_at=version.published_at,
-                        consent_revision=consent_revision,
-                        requires_renewed_consent=requires,
-                    ),
-                    changes_html=render_changes(content, language, history),
-                )
+    db.session.add(version)
+    db.session.flush()
+    consent_revision = _consent_revision(number, requires)
+    history = _history()
+    for language in content["portal"]["languages"]:
+        db.session.add(
+            PolicyPage(
+                version=version,
+                language=language,
+                html=render_page(
+                    content, language, number=number, published_at=version.published_at
+                ),
+                json=render_json(
+                    content,
+                    language,
+                    number=number,
+                    published_at=version.published_at,
+                    consent_revision=consent_revision,
+                    requires_renewed_consent=requires,
+                ),
+                changes_html=render_changes(content, language, history),
             )
-        record_event(
-            actor,
-            "rollback" if rolled_back_from else "publish",
-            version,
-            label=f"version {number}",
-            after={
-                "number": number,
-                "note": note,
-                "content_hash": version.content_hash,
-                "requires_renewed_consent": requires,
-                "renewal_reasons": reasons,
-                "renewal_override_reason": reason,
-                "rolled_back_from": rolled_back_from.number if rolled_back_from else None,
-                "change_size": diff.size,
-            },
         )
-        db.session.commit()
-    except sa.exc.IntegrityError as error:
-        db.session.rollback()
-        raise ServiceError(
-            _("Someone published at the same moment; nothing was published. Reload and try again.")
-        ) from error
-    except Exception:
-        db.session.rollback()
-        raise
+    after = {
+        "number": number,
+        "note": notes,
+        "content_hash": version.content_hash,
+        "requires_renewed_consent": requires,
+        "renewal_reasons": reasons,
+        "renewal_override_reason": reason,
+        "rolled_back_from": rolled_back_from.number if rolled_back_from else None,
+        "change_size": diff.size,
+    }
+    if restored is not None:
+        after["restored"] = restored
+    record_event(
+        actor,
+        "rollback" if rolled_back_from else "publish",
+        version,
+        label=f"version {number}",
+        after=after,
+    )
+    db.session.flush()
     return version
 
 
@@ -292,34 +373,60 @@ def publish_policy(
     *,
     note: str,
     actor: User | None,
+    note_translations: Mapping[str, str] | None = None,
     renewal_override: bool | None = None,
     override_reason: str | None = None,
 ) -> PolicyVersion:
-    """Publish the draft as the next version, unless the gate reports an error.
+    """Publish the draft as the next version, unless nothing changed or the gate reports an
+    error (``GateRefusal``).
 
-    ``renewal_override`` replaces the computed "ask visitors for consent again" (True or
-    False), with ``override_reason``; None keeps the computed answer.
+    ``note`` is in the source language; ``note_translations`` maps other enabled languages to
+    the note in them. ``renewal_override`` replaces the computed "ask visitors for consent
+    again" (True or False), with ``override_reason``; None keeps the computed answer.
     """
-    note = clean_text(
-        note, "note", MAX_NOTE_LENGTH, _("Say in a few words what this version changes.")
+    notes = _clean_notes(
+        note, note_translations, _("Say in a few words what this version changes.")
     )
     # The policy's texts and their owners, loaded once for the gate and the content.
     contexts = text_contexts()
-    errors = checks.errors(checks.check_policy(contexts))
-    if errors:
-        raise ServiceError(_refusal(errors, contexts))
     content = build_content(contexts)
     previous = current_version()
-    if previous is not None and previous.content_hash == content_hash(content):
-        raise ServiceError(_("Nothing changed since version %(number)s.", number=previous.number))
-    return _publish(
-        content,
-        previous=previous,
-        note=note,
-        actor=actor,
-        renewal_override=renewal_override,
-        override_reason=override_reason,
-    )
+    if is_published(content, previous):
+        raise ServiceError(str(NOTHING_TO_PUBLISH))
+    errors = checks.errors(checks.check_policy(contexts))
+    if errors:
+        raise GateRefusal(errors, contexts)
+    with one_change(str(CONCURRENT_PUBLICATION)):
+        return _publish(
+            content,
+            previous=previous,
+            notes=notes,
+            actor=actor,
+            renewal_override=renewal_override,
+            override_reason=override_reason,
+        )
+
+
+# --- Rolling back -------------------------------------------------------------------------
+
+
+def plan_rollback(version: PolicyVersion) -> RestorePlan:
+    """What rolling back to ``version`` would do, for the confirmation; nothing changes. A
+    rollback that would be refused raises ``ServiceError`` already."""
+    _refuse_rollback(version, current_version())
+    return plan_restore(version)
+
+
+def _refuse_rollback(version: PolicyVersion, current: PolicyVersion | None) -> None:
+    if current is None or version.number == current.number:
+        raise ServiceError(
+            _(
+                "Version %(number)s is the current version: visitors read it already.",
+                number=version.number,
+            )
+        )
+    if version.content_hash == current.content_hash:
+        raise ServiceError(_("Version %(number)s already has this content.", number=current.number))
 
 
 def rollback_to(
@@ -327,31 +434,44 @@ def rollback_to(
     *,
     note: str,
     actor: User | None,
+    note_translations: Mapping[str, str] | None = None,
     renewal_override: bool | None = None,
     override_reason: str | None = None,
 ) -> PolicyVersion:
-    """Publish an old version's content again, as a new version with a new number and date.
+    """Make the draft equal to ``version``'s content again, then publish it as a new version,
+    in one transaction (``restore_plan`` says how, and what cannot come back as it was).
 
-    The gate is not run: it checks the draft inventory, not a frozen content, and that
-    content passed it when it was first published. A rollback is the way back from a bad
-    publication, so today's unfinished draft must not block it. The draft itself is left as
-    it is.
+    Entries added since are archived, the version's entries, categories, providers, sections,
+    texts and settings come back, each text as a new text version; afterwards the draft is
+    what visitors read. The gate is not run: the content passed it when it was first
+    published, and a rollback is the way back from a bad publication.
     """
-    note = clean_text(note, "note", MAX_NOTE_LENGTH, _("Say why you restore this version."))
+    notes = _clean_notes(note, note_translations, _("Say why you restore this version."))
     previous = current_version()
-    if previous is not None and previous.content_hash == version.content_hash:
+    _refuse_rollback(version, previous)
+    plan = plan_restore(version)
+    # Said before it is done: restoring changes what the plan reads.
+    restored = plan.summary()
+    try:
+        with one_change(str(CONCURRENT_PUBLICATION)):
+            restore_draft(plan, actor=actor)
+            content = build_content()
+            if is_published(content, previous):
+                raise ServiceError(str(NOTHING_TO_PUBLISH))
+            return _publish(
+                content,
+                previous=previous,
+                notes=notes,
+                actor=actor,
+                renewal_override=renewal_override,
+                override_reason=override_reason,
+                rolled_back_from=version,
+                restored=restored,
+            )
+    except TextConflict as conflict:
         raise ServiceError(
-            _("Version %(number)s already has this content.", number=previous.number)
-        )
-    return _publish(
-        version.content,
-        previous=previous,
-        note=note,
-        actor=actor,
-        renewal_override=renewal_override,
-        override_reason=override_reason,
-        rolled_back_from=version,
-    )
+            _("Someone changed a text meanwhile; nothing was restored. Reload and try again.")
+        ) from conflict
 
 
 # --- Export -------------------------------------------------------------------------------

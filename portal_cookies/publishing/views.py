@@ -6,6 +6,7 @@ Everyone logged in may look; publishing and rolling back need an editor role.
 from typing import NamedTuple
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from .. import checks
@@ -18,6 +19,7 @@ from . import services
 from .changes import compare, needs_renewed_consent
 from .content import build_content
 from .forms import PublishForm, RollbackForm
+from .render import Preview
 
 bp = Blueprint("publishing", __name__, url_prefix="/admin/publishing")
 bp.before_request(require_login)
@@ -53,6 +55,20 @@ def fix_link(line: services.GateLine, source_language: str) -> str | None:
     return None
 
 
+def _publish_form() -> PublishForm:
+    settings = get_settings()
+    return PublishForm.for_languages(settings.enabled_languages, settings.source_language)
+
+
+def _rollback_form() -> RollbackForm:
+    settings = get_settings()
+    return RollbackForm.for_languages(settings.enabled_languages, settings.source_language)
+
+
+def _gate_rows(lines: list[services.GateLine], source_language: str) -> list[GateRow]:
+    return [GateRow(line.problem, line.text, fix_link(line, source_language)) for line in lines]
+
+
 def _index_page(form: PublishForm, status_code: int = 200):
     settings = get_settings()
     current = services.current_version()
@@ -60,17 +76,15 @@ def _index_page(form: PublishForm, status_code: int = 200):
     contexts = text_contexts()
     draft = build_content(contexts)
     problems = services.gate_report(contexts)
-    lines = services.describe(problems, contexts)
+    rows = _gate_rows(services.describe(problems, contexts), settings.source_language)
     return render_template(
         "publishing/index.html",
         form=form,
         current=current,
-        lines=[
-            GateRow(line.problem, line.text, fix_link(line, settings.source_language))
-            for line in lines
-        ],
-        blocking=checks.errors(problems),
+        lines=rows,
+        blocking=[row for row in rows if row.problem.is_error],
         problems=problems,
+        nothing_to_publish=services.is_published(draft, current),
         diff=compare(current.content if current else None, draft),
         renewal_reasons=needs_renewed_consent(current.content if current else None, draft),
         languages=settings.enabled_languages,
@@ -79,43 +93,76 @@ def _index_page(form: PublishForm, status_code: int = 200):
 
 @bp.get("/")
 def index():
-    return _index_page(PublishForm())
+    return _index_page(_publish_form())
+
+
+def _preview() -> Preview:
+    """The preview's addresses: its pages and change log in each language, and the way back."""
+    return Preview(
+        page=lambda language: url_for("publishing.preview", language=language),
+        changes=lambda language: url_for("publishing.preview_changes", language=language),
+        back=url_for("publishing.index"),
+    )
+
+
+def _enabled(language: str) -> str:
+    if language not in get_settings().enabled_languages:
+        abort(404)
+    return language
 
 
 @bp.get("/preview/<language>")
 def preview(language: str):
-    if language not in get_settings().enabled_languages:
-        abort(404)
-    return services.preview_page(language)
+    return services.preview_page(_enabled(language), _preview())
+
+
+@bp.get("/preview/<language>/changes")
+def preview_changes(language: str):
+    return services.preview_changes(_enabled(language), _preview())
 
 
 @bp.post("/publish")
 @editors_only
 def publish():
-    form = PublishForm()
+    form = _publish_form()
     if form.validate_on_submit():
         try:
             version = services.publish_policy(
                 note=form.note.data,
+                note_translations=form.note_translations(),
                 actor=current_actor(),
                 renewal_override=form.renewal_override(),
                 override_reason=form.override_reason.data or None,
             )
+        except services.GateRefusal:
+            # The page lists the errors beside the form, each with its way to fix it.
+            return _index_page(form, 422)
         except ServiceError as error:
-            flash(error.message, "error")
+            form.add_refusal(error)
             return _index_page(form, 422)
         flash(_("Version %(number)s is published.", number=version.number), "success")
         return redirect(url_for("publishing.history"))
     return _index_page(form, 422)
 
 
+class HistoryRow(NamedTuple):
+    version: PolicyVersion
+    note: str
+    # The note's language when it is not the reader's (no note in theirs).
+    note_language: str | None
+
+
 @bp.get("/history")
 def history():
+    settings = get_settings()
+    reader = str(get_locale())
     return render_template(
         "publishing/history.html",
-        versions=services.list_versions(),
-        languages=get_settings().enabled_languages,
-        rollback_form=RollbackForm(),
+        rows=[
+            HistoryRow(version, *version.note_in(reader, settings.source_language))
+            for version in services.list_versions()
+        ],
+        languages=settings.enabled_languages,
     )
 
 
@@ -135,22 +182,49 @@ def compare_versions():
     )
 
 
+def _rollback_page(version: PolicyVersion, form: RollbackForm, status_code: int = 200):
+    try:
+        plan = services.plan_rollback(version)
+    except ServiceError as error:
+        flash(error.message, "error")
+        return redirect(url_for("publishing.history"))
+    current = services.current_version()
+    return render_template(
+        "publishing/rollback.html",
+        version=version,
+        current=current,
+        plan=plan,
+        form=form,
+        languages=get_settings().enabled_languages,
+    ), status_code
+
+
+@bp.get("/versions/<int:number>/rollback")
+@editors_only
+def confirm_rollback(number: int):
+    return _rollback_page(_version(number), _rollback_form())
+
+
 @bp.post("/versions/<int:number>/rollback")
 @editors_only
 def rollback(number: int):
     version = _version(number)
-    form = RollbackForm()
+    form = _rollback_form()
     if not form.validate_on_submit():
-        flash(_("Say why you restore this version."), "error")
-        return redirect(url_for("publishing.history"))
+        return _rollback_page(version, form, 422)
     try:
-        restored = services.rollback_to(version, note=form.note.data, actor=current_actor())
+        restored = services.rollback_to(
+            version,
+            note=form.note.data,
+            note_translations=form.note_translations(),
+            actor=current_actor(),
+        )
     except ServiceError as error:
-        flash(error.message, "error")
-        return redirect(url_for("publishing.history"))
+        form.add_refusal(error)
+        return _rollback_page(version, form, 422)
     flash(
         _(
-            "The content of version %(old)s is published again as version %(new)s.",
+            "The draft is version %(old)s's content again, published as version %(new)s.",
             old=version.number,
             new=restored.number,
         ),
