@@ -163,7 +163,7 @@ def test_the_published_pages_write_the_day_in_their_language_and_the_versions_zo
     content = build_content()
     content["portal"]["time_zone"] = "Europe/Paris"
     record = VersionRecord(
-        number=1, published_at=PARIS_MIDNIGHT, note="", summary={}, requires_renewed_consent=False
+        number=1, published_at=PARIS_MIDNIGHT, notes={}, summary={}, requires_renewed_consent=False
     )
 
     french = render_page(content, "fr", number=1, published_at=PARIS_MIDNIGHT)
