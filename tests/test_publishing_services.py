@@ -77,6 +77,7 @@ def draft(make_category, make_provider, make_cookie) -> Draft:
             base_url="https://data.example.org",
             source_language="fr",
             enabled_languages=["fr", "en"],
+            controller_name="Ville de Test",
             contact_email="dpo@example.org",
             consent_centre_url="https://data.example.org/cookies",
         )
