@@ -7,16 +7,18 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 from .extensions import db
-from .visitor_pages import error_page
+from .visitor_pages import address_language, current_frame, error_page, not_found
 from .visitors import is_public_request
 
 
 def _page(code: int, title: str, message: str):
     # A visitor's page, without the interface's chrome and its CSRF token: no cookie. An address
     # that matches nothing is most often a visitor's typo ("/fr/cookie"), so it gets one too
-    # unless someone is logged in.
+    # unless someone is logged in; its 404 leads to the current policy.
     unmatched = request.url_rule is None and not current_user.is_authenticated
     if is_public_request() or unmatched:
+        if code == 404:
+            return not_found(address_language(request.path), current_frame())
         return error_page(code, title, message)
     return render_template("errors/error.html", code=code, title=title, message=message), code
 

@@ -1,5 +1,7 @@
 """Interface language selection and language-aware formatting."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, tzinfo
 from functools import cache
 from typing import Any
@@ -11,7 +13,7 @@ from babel.core import get_global
 from babel.dates import format_date, format_time, get_timezone_gmt, get_timezone_location
 from babel.units import format_unit
 from flask import current_app, has_request_context, request, session
-from flask_babel import get_locale, get_timezone
+from flask_babel import force_locale, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -82,6 +84,22 @@ def is_known_language(code: str) -> bool:
     except (UnknownLocaleError, ValueError):
         return False
     return True
+
+
+@contextmanager
+def in_language(language: str) -> Iterator[None]:
+    """The interface's words and formats in ``language``, whatever the request's locale
+    (English if Babel does not know the language): what visitors' pages are written in."""
+    known = language if is_known_language(language) else current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(known):
+        yield
+
+
+def text_direction(language: str) -> str:
+    """``rtl`` for a language written right to left, else ``ltr``: a page's ``dir``."""
+    if is_known_language(language) and Locale.parse(language).character_order == "right-to-left":
+        return "rtl"
+    return "ltr"
 
 
 _UNIT_KEYS = {

@@ -108,6 +108,7 @@ FIELD_LABELS = {
     "visible": _l("shown on the policy"),
     "notes": _l("internal notes"),
     "last_reviewed_on": _l("last reviewed on"),
+    "reviewed_on": _l("cookie list last reviewed on"),
     "archived": _l("archived"),
     "slug": _l("slug"),
     "position": _l("position on the page"),

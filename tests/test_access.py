@@ -45,6 +45,7 @@ def admins(status):
 # carries no fields: forms come back with their errors (200), buttons redirect (302).
 ACCESS = {
     "public.healthz": {"GET": anyone(200)},
+    "public.favicon": {"GET": anyone(200)},
     # The published policy (url_values publishes version 1): the same for everyone.
     "public.cookie_policy_redirect": {"GET": anyone(302)},
     "public.cookie_policy": {"GET": anyone(200)},

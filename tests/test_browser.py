@@ -293,8 +293,21 @@ def test_a_change_goes_from_the_inventory_to_visitors(
                 )
                 expect(visitor_page.locator("#v2")).to_contain_text("sessionid")
                 audit.check(visitor_page)
-                visitor_page.goto("/fr/cookies/v/1")
-                expect(visitor_page.locator("main")).not_to_contain_text(new_french)
+                visitor_page.goto("/en/cookies/v/1")
+                expect(visitor_page.locator("main")).not_to_contain_text(new_english)
+                expect(visitor_page.locator(".superseded")).to_contain_text(
+                    "This version was replaced on"
+                )
+                audit.check(visitor_page)
+                visitor_page.get_by_role("link", name="Read the current cookie policy").click()
+                expect(visitor_page).to_have_url(re.compile(r"/en/cookies$"))
+                expect(visitor_page.locator("main")).to_contain_text(new_english)
+                not_found = visitor_page.goto("/en/cookies/v/99")
+                assert not_found is not None and not_found.status == 404
+                expect(visitor_page.locator("header.masthead")).to_be_visible()
+                audit.check(visitor_page)
+                visitor_page.get_by_role("link", name="English").click()
+                expect(visitor_page).to_have_url(re.compile(r"/en/cookies$"))
 
             with screenshot_on_failure(operator_page, tmp_path):
                 # Rolling back says what it will do, then leaves nothing to publish.

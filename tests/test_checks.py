@@ -331,13 +331,20 @@ def test_the_audience_measurement_warning_says_how_long_the_cookie_lasts(reviewe
     assert "13 months at most (CNIL); this entry lasts 25 months." in problem.message
 
 
-def test_a_third_party_without_a_privacy_url_is_a_warning(reviewed_cookie, make_provider):
+def test_an_exempt_third_party_without_a_privacy_url_is_a_warning(reviewed_cookie, make_provider):
     matomo = make_provider(name="Matomo")
-    entry = reviewed_cookie(provider=matomo, party=Party.THIRD, domain=".matomo.cloud")
+    entry = reviewed_cookie(
+        provider=matomo,
+        party=Party.THIRD,
+        domain=".matomo.cloud",
+        consent_basis=ConsentBasis.EXEMPT,
+        exemption_ground=ExemptionGround.AUDIENCE_MEASUREMENT,
+    )
 
     problems = checks.check_entry(entry, ["fr"])
 
     assert found(problems) == [Check.THIRD_PARTY_WITHOUT_PRIVACY_URL]
+    assert problems[0].severity == Severity.WARNING
     assert "Matomo has no privacy-policy URL" in problems[0].message
     services.update_provider(
         matomo,
@@ -348,6 +355,23 @@ def test_a_third_party_without_a_privacy_url_is_a_warning(reviewed_cookie, make_
         safeguard="",
         actor=None,
     )
+    assert entry_checks(entry) == []
+
+
+def test_a_third_party_needing_consent_without_a_privacy_url_is_an_error(
+    reviewed_cookie, make_provider
+):
+    youtube = make_provider(name="YouTube")
+    entry = reviewed_cookie(provider=youtube, party=Party.THIRD, domain=".youtube.com")
+
+    problems = checks.check_entry(entry, ["fr"])
+
+    assert found(problems) == [Check.CONSENT_THIRD_PARTY_WITHOUT_PRIVACY_URL]
+    assert problems[0].is_error
+    assert "YouTube, which has no privacy-policy URL: add it to the provider" in (
+        problems[0].message
+    )
+    youtube.privacy_policy_url = "https://policies.google.com/privacy"
     assert entry_checks(entry) == []
 
 
@@ -569,6 +593,94 @@ def test_the_policy_check_covers_what_the_page_shows_in_page_order(
     ]
     assert [p.check for p in problems][-3:] == [p.check for p in entry_problems]
     assert problems == checks.check_policy()
+
+
+# --- What the page needs of the portal's settings ----------------------------------------
+
+
+def portal_settings(**changes) -> PortalSettings:
+    """Settings giving the page all it needs, with ``changes``."""
+    values = {
+        "name": "Portail",
+        "base_url": "https://data.example.org",
+        "enabled_languages": ["fr"],
+        "controller_name": "Ville de Bastia",
+        "contact_email": "vie-privee@example.org",
+        "consent_centre_url": "https://data.example.org/mes-cookies",
+    }
+    settings = PortalSettings(**(values | changes))
+    db.session.add(settings)
+    db.session.commit()
+    return settings
+
+
+def setting_problems() -> list[tuple[str, str, bool]]:
+    """(check, setting, is an error) for each problem of the draft about a setting."""
+    return [
+        (problem.check, problem.setting, problem.is_error)
+        for problem in checks.check_policy()
+        if problem.setting is not None
+    ]
+
+
+def test_complete_settings_give_the_page_all_it_needs(reviewed_cookie):
+    portal_settings()
+    reviewed_cookie()
+
+    assert setting_problems() == []
+
+
+def test_the_page_must_name_the_controller_and_how_to_reach_it():
+    portal_settings(controller_name=None, contact_email=None)
+
+    problems = [p for p in checks.check_policy() if p.setting]
+
+    assert [(p.check, p.setting, p.is_error) for p in problems] == [
+        (Check.CONTROLLER_MISSING, "controller_name", True),
+        (Check.CONTACT_MISSING, "contact_email", True),
+    ]
+    assert "set “Controller” in the portal settings" in problems[0].message
+    assert "set “Contact e-mail” in the portal settings" in problems[1].message
+
+
+def test_a_cookie_needing_consent_needs_the_consent_centre(reviewed_cookie):
+    settings = portal_settings(consent_centre_url=None)
+    reviewed_cookie(names=["_pk_id"], consent_basis=ConsentBasis.CONSENT)
+
+    problems = [p for p in checks.check_policy() if p.setting]
+
+    assert [(p.check, p.setting, p.is_error) for p in problems] == [
+        (Check.CONSENT_CENTRE_MISSING, "consent_centre_url", True)
+    ]
+    assert "(_pk_id)" in problems[0].message
+    assert "set the “Consent centre” address in the portal settings" in problems[0].message
+    settings.consent_centre_url = "https://data.example.org/mes-cookies"
+    assert setting_problems() == []
+
+
+@pytest.mark.parametrize(
+    ("ground", "needs_the_centre"),
+    [
+        # Where consent choices are kept, visitors make them on the portal.
+        (ExemptionGround.CONSENT_STORAGE, True),
+        (ExemptionGround.AUTHENTICATION, False),
+    ],
+)
+def test_an_exempt_cookie_needs_the_consent_centre_only_if_it_keeps_consent_choices(
+    reviewed_cookie, ground, needs_the_centre
+):
+    portal_settings(consent_centre_url=None)
+    reviewed_cookie(consent_basis=ConsentBasis.EXEMPT, exemption_ground=ground)
+
+    assert bool(setting_problems()) is needs_the_centre
+
+
+def test_a_hidden_cookie_needing_consent_does_not_need_the_consent_centre(reviewed_cookie):
+    portal_settings(consent_centre_url=None)
+    reviewed_cookie(visible=False)
+    reviewed_cookie(archived=True)
+
+    assert setting_problems() == []
 
 
 def test_the_policy_check_takes_the_same_number_of_queries_whatever_the_inventory(

@@ -98,3 +98,29 @@ def test_loading_the_demo_twice_changes_nothing(runner):
     counts = [count_rows(model) for model in models]
     load(runner)
     assert [count_rows(model) for model in models] == counts
+
+
+def test_the_demo_page_does_its_legal_duty_in_both_languages_with_working_links(client, runner):
+    """Issue 9's "done when": the controller and how to reach them, the privacy policy, the
+    complaint page, the way to withdraw consent (twice), each cookie's domain and provider's
+    country, the review date; every link of the page leads somewhere."""
+    load(runner)
+    settings = db.session.scalar(sa.select(PortalSettings))
+    for language in ("fr", "en"):
+        response = client.get(f"/{language}/cookies")
+        page = response.get_data(as_text=True)
+
+        links = re.findall(r'href="([^"]+)"', page)
+        assert links.count(settings.consent_centre_url) == 2
+        for address in (settings.privacy_policy_url, settings.complaint_url, settings.base_url):
+            assert address in links
+        assert f"mailto:{settings.contact_email}" in links
+        assert settings.controller_name in page
+        assert page.count("mairie-bastia-datacorsica.opendatasoft.com</span>") == 4  # domains
+        assert '<time datetime="' in page.partition("<br>")[2].partition("</p>")[0]  # reviewed
+        assert "Set-Cookie" not in response.headers and "<script" not in page
+        for address in links:
+            if address.startswith("/"):
+                linked = client.get(address)
+                linked.close()
+                assert linked.status_code == 200, address

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from portal_cookies.demo import load_demo_portal
 from portal_cookies.extensions import db
 from portal_cookies.models import CookieName, PolicyPage, PolicyVersion
+from portal_cookies.portal import update_portal
 from portal_cookies.texts import save_text
 from tests.helpers import count_rows, publish_a_second_demo_version
 
@@ -60,6 +61,22 @@ def test_check_exits_1_on_an_error_and_names_the_text(runner):
         "The English translation is missing."
     ) in result.output
     assert result.output.splitlines()[0].startswith("error\t")
+
+
+def test_check_exits_1_naming_the_consent_centre_once_it_is_removed(runner):
+    load_demo_portal()
+    assert runner.invoke(args=["policy", "check"]).exit_code == 0
+    update_portal(actor=None, consent_centre_url="")
+
+    result = runner.invoke(args=["policy", "check"])
+
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        "error\tportal.consent_centre_missing\tVisitors give their consent on this portal "
+        "(cookies_preferences) and must be able to withdraw it as easily as they gave it: set "
+        "the “Consent centre” address in the portal settings.\n"
+    )
+    assert result.output.rstrip().endswith("1 error, 0 warnings.")
 
 
 def test_publish_prints_the_new_version(runner):
@@ -169,7 +186,7 @@ def test_export_writes_static_files(runner, tmp_path):
     load_demo_portal()
     result = runner.invoke(args=["policy", "export", str(tmp_path / "site")])
     assert result.exit_code == 0, result.output
-    assert result.output == f"Wrote 11 files to {tmp_path / 'site'}.\n"
+    assert result.output == f"Wrote 12 files to {tmp_path / 'site'}.\n"
     page = db.session.scalar(sa.select(PolicyPage).where(PolicyPage.language == "fr"))
     assert (tmp_path / "site/fr/cookies/index.html").read_text("utf-8") == page.html
     assert json.loads((tmp_path / "site/en/cookies.json").read_text("utf-8"))["version"] == 1

@@ -49,6 +49,8 @@ def portal() -> dict[str, PolicyText]:
             base_url="https://data.example.org",
             source_language="fr",
             enabled_languages=["fr", "en"],
+            controller_name="Ville de Test",
+            contact_email="vie-privee@example.org",
         )
     )
     db.session.commit()

@@ -1,9 +1,12 @@
-"""What visitors get: the stored bytes of the current version, cacheable, and never a cookie.
+"""What visitors get: the stored bytes of the current version, cacheable, and never a cookie;
+an old version saying which version replaced it; a 404 that leads back to the policy.
 
 Versions are stored as rows here (``make_published``), without the publishing services, so
 these tests say what the public addresses do with whatever publication stored.
 """
 
+import json
+import re
 from datetime import UTC, datetime, timedelta
 
 import jinja2
@@ -12,9 +15,9 @@ from flask import session
 from werkzeug.http import http_date
 
 from portal_cookies import create_app
+from portal_cookies import published as published_versions
 from portal_cookies.extensions import db
 from portal_cookies.models import Role
-from portal_cookies.public import services
 from tests.helpers import (
     RequestClient,
     count_queries,
@@ -67,6 +70,7 @@ def test_the_public_blueprint_has_the_addresses_of_the_design(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint}
     assert {
         "public.healthz",
+        "public.favicon",
         "public.cookie_policy_redirect",
         "public.cookie_policy",
         "public.cookie_policy_json",
@@ -94,8 +98,95 @@ def test_an_old_version_stays_readable_at_its_number(client, make_published):
     make_published(2)
 
     assert client.get("/fr/cookies").get_data() == stored(2, "fr", "/{lang}/cookies")
-    assert client.get("/fr/cookies/v/1").get_data() == stored(1, "fr", "/{lang}/cookies")
-    assert client.get("/en/cookies/v/1.json").get_data() == stored(1, "en", "/{lang}/cookies.json")
+    assert client.get("/fr/cookies/v/2").get_data() == stored(2, "fr", "/{lang}/cookies")
+    old = client.get("/fr/cookies/v/1").get_data(as_text=True)
+    assert "<h1>Politique « cookies » v1 (fr)</h1>" in old
+    data = json.loads(client.get("/en/cookies/v/1.json").get_data())
+    assert data == json.loads(stored(1, "en", "/{lang}/cookies.json")) | {"superseded_by": 2}
+
+
+# -- A version another one replaced ---------------------------------------------------------
+
+REPLACED_AT = datetime(2026, 3, 9, 23, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def replaced(make_published):
+    """Version 1, replaced by version 2 at REPLACED_AT (March 10 in Paris)."""
+    make_published(1, published_at=PUBLISHED_AT)
+    return make_published(2, published_at=REPLACED_AT)
+
+
+def test_a_replaced_version_says_so_above_its_content(client, replaced):
+    response = client.get("/en/cookies/v/1")
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert (
+        'This version was replaced on <time datetime="2026-03-09T23:30:00Z">March 10, 2026</time>'
+        " by version 2."
+    ) in page
+    assert '<a href="/en/cookies">Read the current cookie policy</a>' in page
+    assert page.index('<div class="superseded" role="note">') < page.index("<h1>")
+    assert_no_cookie(response, "/en/cookies/v/1")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_around_the_notice_a_replaced_version_keeps_its_stored_bytes(client, replaced, lang):
+    page = client.get(f"/{lang}/cookies/v/1").get_data(as_text=True)
+
+    notice = re.search(r'<div class="superseded".*?</div>\n\s*', page, re.DOTALL)
+    assert f'<a href="/{lang}/cookies">' in notice.group()
+    assert page.replace(notice.group(), "").encode() == stored(1, lang, "/{lang}/cookies")
+
+
+def test_the_current_version_says_nothing_of_the_kind(client, replaced):
+    for path in ("/en/cookies", "/en/cookies/v/2"):
+        page = client.get(path).get_data(as_text=True)
+        assert "superseded" not in page and "replaced" not in page, path
+    assert "superseded_by" not in json.loads(client.get("/en/cookies/v/2.json").get_data())
+
+
+def test_a_replaced_version_s_json_says_by_which(client, replaced):
+    response = client.get("/en/cookies/v/1.json")
+
+    data = json.loads(response.get_data())
+    assert data["superseded_by"] == 2
+    assert list(data)[:3] == ["format", "version", "superseded_by"]
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_replaced_version_gets_its_own_etag_and_date(client, make_published):
+    make_published(1, published_at=PUBLISHED_AT)
+    before = client.get("/en/cookies/v/1")
+    make_published(2, published_at=REPLACED_AT)
+
+    after = client.get("/en/cookies/v/1")
+
+    assert after.headers["ETag"] not in (
+        before.headers["ETag"],
+        client.get("/en/cookies").headers["ETag"],
+    )
+    assert after.headers["Last-Modified"] == http_date(REPLACED_AT)
+    stale = client.get("/en/cookies/v/1", headers={"If-None-Match": before.headers["ETag"]})
+    assert stale.status_code == 200
+    fresh = client.get("/en/cookies/v/1", headers={"If-None-Match": after.headers["ETag"]})
+    assert fresh.status_code == 304
+    assert_no_cookie(fresh, "a 304 of a replaced version")
+
+
+def test_a_version_names_the_one_right_after_it(client, make_published):
+    for number in (1, 2, 3):
+        make_published(number)
+
+    assert "by version 2." in client.get("/en/cookies/v/1").get_data(as_text=True)
+    assert json.loads(client.get("/en/cookies/v/2.json").get_data())["superseded_by"] == 3
+
+
+def test_a_replaced_version_costs_one_query_once_warm(client, replaced):
+    client.get("/en/cookies/v/1")
+
+    assert count_queries(lambda: client.get("/en/cookies/v/1")) == 1
 
 
 @pytest.mark.parametrize("template", CURRENT_ONLY)
@@ -323,9 +414,9 @@ def test_no_template_is_rendered_for_a_published_page(client, published, monkeyp
 # -- 404s -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/cookies", *(address(template, "en") for template in ADDRESSES)])
+@pytest.mark.parametrize("path", [address(template, "en") for template in ADDRESSES])
 def test_before_the_first_publication_the_policy_is_a_clear_404(client, path):
-    response = client.get(path, headers={"Accept-Language": "en"})
+    response = client.get(path, headers={"Accept-Language": "fr"})
 
     assert response.status_code == 404
     page = response.get_data(as_text=True)
@@ -336,39 +427,59 @@ def test_before_the_first_publication_the_policy_is_a_clear_404(client, path):
     assert_no_cookie(response, path)
 
 
+def test_before_the_first_publication_cookies_says_so_in_the_source_language(client):
+    response = client.get("/cookies", headers={"Accept-Language": "en"})
+
+    assert response.status_code == 404
+    assert page_language(response) == "fr"
+    assert "pas encore publié sa politique de cookies" in response.get_data(as_text=True)
+
+
 @pytest.mark.parametrize(
-    "path",
+    ("path", "title"),
     [
-        "/en/cookies/v/2",
-        "/en/cookies/v/2.json",
-        "/en/cookies/v/0",
-        f"/en/cookies/v/{2**31}",
-        f"/en/cookies/v/{2**63}.json",
-        f"/en/cookies/v/{10**40}",
-        "/de/cookies",
-        "/de/cookies.json",
-        "/de/cookies/changes",
-        "/de/cookies/v/1",
-        "/fr-FR/cookies",
-        "/%C3%A9/cookies",
+        ("/en/cookies/v/2", "Page not found"),
+        ("/en/cookies/v/2.json", "Page not found"),
+        ("/en/cookies/v/0", "Page not found"),
+        (f"/en/cookies/v/{2**31}", "Page not found"),
+        (f"/en/cookies/v/{2**63}.json", "Page not found"),
+        (f"/en/cookies/v/{10**40}", "Page not found"),
+        ("/en/cookies/v/abc", "Page not found"),
+        ("/en/cookie", "Page not found"),
+        # Not a language of the policy: its source language.
+        ("/de/cookies", "Page introuvable"),
+        ("/de/cookies.json", "Page introuvable"),
+        ("/de/cookies/changes", "Page introuvable"),
+        ("/de/cookies/v/1", "Page introuvable"),
+        ("/fr-FR/cookies", "Page introuvable"),
+        ("/%C3%A9/cookies", "Page introuvable"),
+        ("/nowhere", "Page introuvable"),
     ],
 )
-def test_unknown_versions_and_languages_are_clear_404s(client, published, path):
+def test_unknown_addresses_are_clear_404s_that_lead_to_the_policy(client, published, path, title):
     response = client.get(path, headers={"Accept-Language": "en"})
 
     assert response.status_code == 404
     page = response.get_data(as_text=True)
-    assert "Page not found" in page
+    assert f"<h1>{title}</h1>" in page
     assert 'class="topbar' not in page
     assert response.headers["Cache-Control"] == "no-store"
     assert_no_cookie(response, path)
-
-
-def test_an_unknown_language_offers_the_published_ones(client, published):
-    page = client.get("/de/cookies", headers={"Accept-Language": "en"}).get_data(as_text=True)
-
+    # The public pages' masthead, and the way back to the policy in each language.
+    assert '<header class="masthead">' in page
     assert '<a href="/fr/cookies" hreflang="fr" lang="fr">Français</a>' in page
     assert '<a href="/en/cookies" hreflang="en" lang="en">English</a>' in page
+
+
+def test_the_404_masthead_names_the_portal_as_the_current_version_does(client, make_published):
+    portal = {"source_language": "fr", "languages": ["fr", "en"], "name": "DataCorsica"}
+    make_published(1, content={"portal": portal | {"base_url": "https://data.example.org"}})
+
+    page = client.get("/en/cookies/v/7").get_data(as_text=True)
+
+    assert '<a href="https://data.example.org">DataCorsica</a>' in page
+    assert "<title>Page not found · DataCorsica</title>" in page
+    assert '<link rel="icon" href="/static/favicon.svg"' in page
 
 
 def test_a_language_dropped_by_the_current_version_stays_in_its_old_ones(client, make_published):
@@ -376,7 +487,9 @@ def test_a_language_dropped_by_the_current_version_stays_in_its_old_ones(client,
     make_published(2)
 
     assert client.get("/co/cookies").status_code == 404
-    assert client.get("/co/cookies/v/1").status_code == 200
+    old = client.get("/co/cookies/v/1")
+    assert old.status_code == 200
+    assert '<a href="/co/cookies">' in old.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
@@ -384,8 +497,8 @@ def test_a_language_dropped_by_the_current_version_stays_in_its_old_ones(client,
     [
         ("/fr/cookies/v/9", "en", "fr", "Page introuvable"),
         ("/en/cookies/v/9", "fr", "en", "Page not found"),
-        # Not a language of the interface: the browser's.
-        ("/de/cookies", "fr-FR", "fr", "Page introuvable"),
+        # Not a language of the policy: its source language, whatever the browser's.
+        ("/de/cookies", "en", "fr", "Page introuvable"),
     ],
 )
 def test_a_404_page_speaks_the_address_language(
@@ -395,7 +508,12 @@ def test_a_404_page_speaks_the_address_language(
 
     assert page_language(response) == language
     assert title in response.get_data(as_text=True)
-    assert "Accept-Language" in response.headers["Vary"]
+
+
+def test_a_404_page_speaks_the_policy_s_source_language(client, make_published):
+    make_published(1, source_language="en")
+
+    assert page_language(client.get("/de/cookies", headers={"Accept-Language": "fr"})) == "en"
 
 
 def test_the_not_published_page_speaks_the_address_language(client):
@@ -410,9 +528,23 @@ def test_a_404_page_ignores_a_logged_in_persons_language(client, published):
     user.locale = "fr"
     db.session.commit()
 
-    response = client.get("/de/cookies", headers={"Accept-Language": "en"})
+    response = client.get("/en/cookies/v/9", headers={"Accept-Language": "fr"})
 
     assert page_language(response) == "en"
+
+
+# -- The icon -------------------------------------------------------------------------------
+
+
+def test_a_browser_asking_for_favicon_ico_gets_the_icon_without_a_cookie(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 200
+    assert response.mimetype == "image/vnd.microsoft.icon"
+    assert response.get_data()[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert_no_cookie(response, "/favicon.ico")
+    again = client.get("/favicon.ico", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
 
 
 # -- No cookie, ever ------------------------------------------------------------------------
@@ -448,7 +580,7 @@ def test_no_public_address_ever_sets_a_cookie(app, client, published, csrf_enabl
                 response = client.get(path, headers={"If-None-Match": etag})
                 assert response.status_code == 304
                 assert_no_cookie(response, f"304 {path}")
-    assert checked == len(values) * 7 * 4
+    assert checked == len(values) * 8 * 4
 
 
 def test_a_method_not_allowed_on_a_public_address_gets_the_visitors_page(client, published):
@@ -465,7 +597,7 @@ def test_a_failure_on_a_public_address_gets_the_visitors_500_page(
     def fail():
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(services, "current_version", fail)
+    monkeypatch.setattr(published_versions, "current_version", fail)
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
 
     response = client.get("/en/cookies")

@@ -6,8 +6,7 @@ import json
 import re
 import threading
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -81,6 +80,7 @@ def draft(make_category, make_provider, make_cookie) -> Draft:
             base_url="https://data.example.org",
             source_language="fr",
             enabled_languages=["fr", "en"],
+            controller_name="Ville de Test",
             contact_email="dpo@example.org",
             consent_centre_url="https://data.example.org/cookies",
         )
@@ -303,6 +303,155 @@ def test_the_page_shows_texts_categories_and_an_empty_category(app, draft):
     assert order == sorted(order)
 
 
+# --- What every page states (Article 13 GDPR, CNIL) ----------------------------------------
+
+
+def english_page(content=None, **options) -> str:
+    with force_locale("fr"):  # the interface of whoever publishes
+        content = build_content() if content is None else content
+        return render_page(content, "en", **({"number": 3, "published_at": PUBLISHED_AT} | options))
+
+
+@pytest.fixture
+def full_settings(draft):
+    """The draft's portal with every setting the page shows."""
+    settings = db.session.scalar(sa.select(PortalSettings))
+    settings.controller_name = "Ville de Test"
+    settings.controller_address = "Hôtel de ville\n20000 Testville"
+    settings.dpo_email = "dpo-ville@example.org"
+    settings.privacy_policy_url = "https://data.example.org/vie-privee"
+    settings.complaint_url = "https://www.cnil.fr/fr/plaintes"
+    db.session.commit()
+    return settings
+
+
+@pytest.mark.parametrize("texts", ["written", "empty", "absent"])
+def test_every_page_names_the_controller_how_to_reach_them_and_where_to_complain(
+    app, full_settings, texts
+):
+    """Whatever the contact section says, or if it has no text, or if the content (an older
+    one) has no such section."""
+    content = build_content()
+    if texts == "empty":
+        content["texts"]["contact"] = {"fr": "", "en": ""}
+    elif texts == "absent":
+        del content["texts"]["contact"]
+        content["sections"] = [s for s in content["sections"] if s["key"] != "contact"]
+
+    html = english_page(content)
+
+    contact = html[html.index('<section class="section section--contact">') :]
+    words = text_of(contact)
+    assert "<h2>Contact</h2>" in contact
+    assert "Controller Ville de Test Hôtel de ville 20000 Testville" in words
+    assert '<a href="mailto:dpo@example.org">dpo@example.org</a>' in contact
+    assert '<a href="mailto:dpo-ville@example.org">' in contact
+    assert (
+        '<a href="https://data.example.org/vie-privee">The portal\'s privacy policy</a>' in contact
+    )
+    assert "You have the right to lodge a complaint with the data protection supervisory" in words
+    assert '<a href="https://www.cnil.fr/fr/plaintes">' in contact
+    assert ("Write to us." in words) is (texts == "written")
+
+
+def test_the_way_to_withdraw_consent_is_near_the_top_and_in_the_consent_section(app, draft):
+    html = english_page()
+
+    button = (
+        '<a class="action" href="https://data.example.org/cookies">'
+        "Change or withdraw your consent</a>"
+    )
+    assert html.count(button) == 2
+    top, consent = (match.start() for match in re.finditer(re.escape(button), html))
+    assert top < html.index('<section class="section section--introduction">')
+    section = html.index('<section class="section section--managing_consent">')
+    assert section < consent < html.index("</section>", section)
+
+
+def test_the_consent_section_shows_the_button_even_without_a_text(app, draft):
+    content = build_content()
+    content["texts"]["managing_consent"] = {"fr": "", "en": ""}
+
+    html = english_page(content)
+
+    section = html[html.index('<section class="section section--managing_consent">') :]
+    assert "<h2>Managing and withdrawing consent</h2>" in section
+    assert "Change or withdraw your consent" in section.partition("</section>")[0]
+
+
+def test_the_page_says_what_first_and_third_parties_are(app, draft):
+    words = text_of(english_page())
+
+    assert (
+        "First party Set by the portal itself, for its own address (data.example.org). "
+        "Third party Set by another organisation whose service the portal uses"
+    ) in words
+
+
+def test_each_entry_says_its_domain_its_provider_s_country_and_who_reads_it(
+    app, draft, make_cookie, make_provider
+):
+    draft.provider.country = "FR"
+    youtube = make_provider(name="YouTube", country="US", privacy_policy_url="https://yt.example")
+    matomo = make_provider(name="Matomo", country="NZ", privacy_policy_url="https://m.example")
+    embed = make_cookie(
+        names=["VISITOR_INFO1_LIVE"], provider=youtube, party=Party.THIRD, domain=".youtube.com"
+    )
+    audience = make_cookie(
+        names=["_pk_id.*"], provider=matomo, party=Party.THIRD, domain="stats.data.example.org"
+    )
+    for entry in (embed, audience):
+        in_english(entry, function="Video", purpose="Counts.")
+
+    html = english_page()
+
+    def row(entry) -> str:
+        start = html.index(f'<tr id="cookie-{entry.id}">')
+        return text_of(html[start : html.index("</tr>", start)])
+
+    assert "First party Country: France" in row(draft.session)
+    assert "Domain: data.example.org" in row(draft.session)  # the portal's own host
+    assert "can read it" not in row(draft.session)
+    assert "Third party Country: United States" in row(embed)
+    assert "Domain: youtube.com" in row(embed)
+    assert "YouTube can read it: it is set for another domain than the portal's." in row(embed)
+    assert "Domain: stats.data.example.org" in row(audience)
+    assert (
+        "Matomo can read it only through the portal's pages: it is set for the portal's own domain."
+    ) in row(audience)
+
+
+def test_the_page_and_its_json_say_when_the_cookie_list_was_last_reviewed(app, draft, make_cookie):
+    draft.session.last_reviewed_on = date(2026, 2, 1)
+    draft.language.last_reviewed_on = date(2026, 3, 10)
+    make_cookie(names=["hidden"], visible=False, last_reviewed_on=date(2026, 3, 12))
+    db.session.commit()
+
+    content = build_content()
+    words = text_of(english_page(content))
+    data = json.loads(
+        render_json(content, "en", number=3, published_at=PUBLISHED_AT, consent_revision=1)
+    )
+
+    assert content["reviewed_on"] == "2026-03-10"
+    assert "Cookie list last reviewed: March 10, 2026" in words
+    assert data["reviewed_on"] == "2026-03-10"
+
+
+def test_a_new_review_date_is_a_change_to_publish_and_to_log(draft):
+    publish("First")
+    draft.session.last_reviewed_on = date(2026, 3, 10)
+    db.session.commit()
+
+    diff = services.draft_diff()
+    version = publish("Reviewed")
+
+    assert (diff.reviewed.before, diff.reviewed.after, diff.size) == (None, "2026-03-10", 1)
+    assert "The list of cookies was reviewed on March 10, 2026." in text_of(
+        page_of(version, "en").changes_html
+    )
+
+
 def test_the_page_is_standalone_without_script_or_form(app, draft):
     html = french_page(published_at=PUBLISHED_AT)
     assert "<script" not in html and "<form" not in html and "csrf" not in html
@@ -397,7 +546,9 @@ def test_the_json_is_a_stable_documented_shape(app, draft):
     assert list(data) == [
         "format",
         "version",
+        "superseded_by",
         "published_at",
+        "reviewed_on",
         "language",
         "consent_revision",
         "requires_renewed_consent",
@@ -407,7 +558,9 @@ def test_the_json_is_a_stable_documented_shape(app, draft):
         "categories",
     ]
     assert (data["format"], data["version"], data["consent_revision"]) == (1, 4, 2)
+    assert data["superseded_by"] is None
     assert data["published_at"] == "2026-03-14T09:30:00Z"
+    assert data["reviewed_on"] is None  # no entry of the draft was ever reviewed
     assert data["urls"] == {
         "page": "/fr/cookies/v/4",
         "current": "/fr/cookies",
@@ -1099,7 +1252,9 @@ def test_two_publishes_at_once_never_give_a_duplicate_or_half_version(app, draft
 # --- Export -------------------------------------------------------------------------------
 
 
-def test_export_writes_the_stored_bytes_where_a_web_server_finds_them(app, draft, tmp_path):
+def test_export_writes_the_bytes_the_app_serves_where_a_web_server_finds_them(
+    app, client, draft, tmp_path
+):
     first = publish("First")
     translate(draft.session.purpose_unit, "Keeps the visitor logged in.")
     second = publish("Clearer")
@@ -1122,18 +1277,20 @@ def test_export_writes_the_stored_bytes_where_a_web_server_finds_them(app, draft
         "en/cookies/v/2/index.html",
         "en/cookies/v/2.json",
         "static/css/policy.css",
+        "static/favicon.svg",
     }
+    for file in files:
+        response = client.get("/" + file.removesuffix("index.html").removesuffix("/"))
+        served = response.get_data()
+        response.close()  # a static file is sent from an open file
+        assert (tmp_path / file).read_bytes() == served, file
     current = page_of(second, "en")
     assert (tmp_path / "en/cookies/index.html").read_bytes() == current.html.encode("utf-8")
     assert (tmp_path / "en/cookies.json").read_bytes() == current.json.encode("utf-8")
-    assert (tmp_path / "en/cookies/changes/index.html").read_bytes() == (
-        current.changes_html.encode("utf-8")
-    )
-    assert (tmp_path / "fr/cookies/v/1/index.html").read_bytes() == (
-        page_of(first, "fr").html.encode("utf-8")
-    )
-    stylesheet = app.static_folder + "/css/policy.css"
-    assert (tmp_path / "static/css/policy.css").read_bytes() == Path(stylesheet).read_bytes()
+    old = (tmp_path / "fr/cookies/v/1/index.html").read_text("utf-8")
+    assert '<div class="superseded" role="note">' in old and '<a href="/fr/cookies">' in old
+    assert json.loads((tmp_path / "fr/cookies/v/1.json").read_text("utf-8"))["superseded_by"] == 2
+    assert page_of(first, "fr").html.partition("<h1>")[2] in old
 
 
 def test_export_needs_a_published_version(draft, tmp_path):

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from portal_cookies.demo import load_demo_portal
 from portal_cookies.extensions import db
 from portal_cookies.models import CookieEntry, CookieName, PolicyText, PolicyVersion, Role
+from portal_cookies.portal import update_portal
 from portal_cookies.publishing import services
 from portal_cookies.texts import save_text, set_source_text
 from tests.helpers import log_in, publish_a_second_demo_version
@@ -46,6 +47,32 @@ def test_an_outdated_translation_blocks_publishing_and_says_which(client):
     # Not one long message on top of the page.
     assert "Publishing is blocked by 1 error: sessionid" not in refused.text
     assert services.current_version().number == 1
+
+
+def test_a_missing_setting_blocks_publishing_and_leads_administrators_to_its_field(client):
+    load_demo_portal()
+    update_portal(actor=None, controller_name="", consent_centre_url="")
+    log_in(client, Role.ADMIN)
+
+    page = client.get("/admin/publishing/")
+
+    assert "2 errors block publishing." in page.text
+    assert "set “Controller” in the portal settings" in page.text
+    assert "set the “Consent centre” address in the portal settings" in page.text
+    assert 'href="/admin/settings/#controller_name">Fix it' in page.text
+    assert 'href="/admin/settings/#consent_centre_url">Fix it' in page.text
+    assert 'id="consent_centre_url"' in client.get("/admin/settings/").text
+
+
+def test_an_operator_is_not_sent_to_the_settings_they_cannot_open(client):
+    load_demo_portal()
+    update_portal(actor=None, contact_email="")
+    log_in(client, Role.OPERATOR)
+
+    page = client.get("/admin/publishing/")
+
+    assert "set “Contact e-mail” in the portal settings" in page.text
+    assert "/admin/settings/" not in page.text
 
 
 def test_once_fixed_the_draft_is_published_and_the_old_version_stays(client):

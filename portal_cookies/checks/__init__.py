@@ -7,8 +7,8 @@ it is made. Errors block publishing and a text's "ready"; warnings are shown, an
 dismissed with a reason until what they looked at changes.
 
 The modules, from the bottom: ``problems`` (what a check finds), ``reading`` (a text's links,
-names and numbers, no database), ``text_checks`` and ``entry_checks`` (the rules),
-``dismissals`` (the one writer) and ``engine`` (what callers use, re-exported here).
+names and numbers, no database), ``text_checks``, ``entry_checks`` and ``portal_checks`` (the
+rules), ``dismissals`` (the one writer) and ``engine`` (what callers use, re-exported here).
 """
 
 from .dismissals import MAX_REASON_LENGTH, dismiss_warning

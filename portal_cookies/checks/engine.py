@@ -17,6 +17,7 @@ from ..models import Category, CheckDismissal, CookieEntry, Provider, TextKind, 
 from ..portal import get_settings
 from .dismissals import dismiss_warning, with_dismissals
 from .entry_checks import entry_problems
+from .portal_checks import portal_problems
 from .problems import Problem, Severity
 from .text_checks import translation_problems
 
@@ -93,12 +94,14 @@ def check_category(category: Category, languages: Iterable[str] | None = None) -
 
 
 def check_policy(contexts: list[TextContext] | None = None) -> list[Problem]:
-    """Every problem of the draft policy, in page order: its texts, every category (an empty
-    one included), the providers and entries it shows (visible, not archived).
+    """Every problem of the draft policy: what the portal's settings leave the page without,
+    then in page order its texts, every category (an empty one included), the providers and
+    entries it shows (visible, not archived).
 
     ``contexts`` are ``text_contexts()`` when the caller has them already.
     """
-    languages = _languages_or_enabled(None)
+    settings = get_settings()
+    languages = list(settings.enabled_languages)
     contexts = text_contexts() if contexts is None else contexts
     shown = {
         context.owner.id: context.owner
@@ -106,7 +109,7 @@ def check_policy(contexts: list[TextContext] | None = None) -> list[Problem]:
         if isinstance(context.owner, CookieEntry) and context.owner.visible
     }
     providers = {entry.provider_id for entry in shown.values()}
-    found = []
+    found = portal_problems(settings, shown.values())
     for context in contexts:
         owner = context.owner
         if isinstance(owner, CookieEntry):

@@ -105,15 +105,27 @@ def _entry_checks(entry: CookieEntry) -> list[Problem]:
             entry.duration_unit,
         )
     if entry.party == Party.THIRD and not entry.provider.privacy_policy_url:
-        add(
-            Check.THIRD_PARTY_WITHOUT_PRIVACY_URL,
-            _(
-                "The third party %(provider)s has no privacy-policy URL: add it to the provider.",
-                provider=entry.provider.name,
-            ),
-            entry.party,
-            entry.provider_id,
-        )
+        if entry.consent_basis == ConsentBasis.CONSENT:
+            add(
+                Check.CONSENT_THIRD_PARTY_WITHOUT_PRIVACY_URL,
+                _(
+                    "Visitors are asked to consent to this cookie of the third party "
+                    "%(provider)s, which has no privacy-policy URL: add it to the provider, so "
+                    "that they know what they consent to.",
+                    provider=entry.provider.name,
+                ),
+            )
+        else:
+            add(
+                Check.THIRD_PARTY_WITHOUT_PRIVACY_URL,
+                _(
+                    "The third party %(provider)s has no privacy-policy URL: add it to the "
+                    "provider.",
+                    provider=entry.provider.name,
+                ),
+                entry.party,
+                entry.provider_id,
+            )
     reviewed = entry.last_reviewed_on
     if reviewed is None:
         add(

@@ -40,7 +40,12 @@ class Check(enum.StrEnum):
     INVALID_NAME = "entry.invalid_name"
     AUDIENCE_OVER_13_MONTHS = "entry.audience_over_13_months"
     THIRD_PARTY_WITHOUT_PRIVACY_URL = "entry.third_party_without_privacy_url"
+    # The same gap where visitors are asked to consent: they cannot consent knowingly.
+    CONSENT_THIRD_PARTY_WITHOUT_PRIVACY_URL = "entry.consent_third_party_without_privacy_url"
     NOT_REVIEWED = "entry.not_reviewed"
+    CONTROLLER_MISSING = "portal.controller_missing"
+    CONTACT_MISSING = "portal.contact_missing"
+    CONSENT_CENTRE_MISSING = "portal.consent_centre_missing"
 
     @property
     def severity(self) -> Severity:
@@ -63,7 +68,8 @@ WARNING_CHECKS = frozenset(
 
 @dataclass(frozen=True)
 class Problem:
-    """One finding: about a unit in a language (text checks) or about an entry.
+    """One finding: about a unit in a language (text checks), an entry, or one of the portal's
+    settings (``setting``: its name in ``PortalValues``).
 
     ``fingerprint`` hashes what the check read; a dismissal holds while it matches.
     """
@@ -74,6 +80,7 @@ class Problem:
     language: str | None = None
     unit_id: int | None = None
     entry_id: int | None = None
+    setting: str | None = None
     fingerprint: str = ""
     dismissal: CheckDismissal | None = None
 

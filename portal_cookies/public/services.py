@@ -1,153 +1,59 @@
-"""What visitors read: the published versions' stored bytes, for one small query per request.
+"""What the public addresses serve of a published version, and the health check.
 
-Every public request asks the database which version is current (or which one has a number):
-a few columns of one row. The bytes themselves come from a cache in this process, keyed by
-that version. Versions and their pages are never changed once published, so a cached entry can
-never be stale; and since each request asks which version is current, every process serves a
-new version from the request after its publication. A miss costs one more query.
+A version another one replaced says so: above its content, "This version was replaced on
+DATE by version M" and a link to the current policy; in its JSON, ``"superseded_by": M``.
+That notice is put around the bytes stored at publication when they are served, not stored
+with the next version, because:
+
+- the stored bytes of a version stay exactly as published, as the record of what visitors
+  read, and the notice applies to every version already published, with no migration;
+- it depends only on facts fixed once the next version exists (its number, date and time
+  zone), so the served bytes of a replaced version never change afterwards either: they are
+  cached per process like the stored ones, under their own strong ETag;
+- the notice is rendered by the code of today, like any page of the interface, instead of
+  re-rendering an old version's page with templates that may have changed since.
+
+``flask policy export`` writes the same bytes with the same functions
+(``publishing.services.mark_superseded_page`` and ``mark_superseded_json``).
 """
 
-import enum
-from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
-from typing import Any
 
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import PolicyPage, PolicyVersion
-
-# PolicyVersion.number is an INTEGER: asking for more than it can hold is asking for nothing
-# (SQLite would even refuse to bind it).
-LARGEST_VERSION_NUMBER = 2**31 - 1
-
-# Entries of the byte cache, each one page of one version in one language. The current version
-# needs (languages x 3) of them; old versions are read now and then. At a few tens of kilobytes
-# a page this bounds the cache to a few megabytes per process.
-CACHE_SIZE = 256
+from ..published import CACHE_SIZE, PageKind, PublishedVersion, published_page, published_portal
+from ..publishing import services as publishing
 
 
-class PageKind(enum.StrEnum):
-    """What a public address serves of a version's page in a language."""
-
-    HTML = "html"
-    JSON = "json"
-    CHANGES = "changes"
-
-
-_COLUMNS = {
-    PageKind.HTML: PolicyPage.html,
-    PageKind.JSON: PolicyPage.json,
-    PageKind.CHANGES: PolicyPage.changes_html,
-}
-
-
-@dataclass(frozen=True)
-class PublishedVersion:
-    """The few columns of a version a public request needs, and the key of its cached bytes.
-
-    The whole row is the key, not only the id: a database emptied and filled again (tests, a
-    development reset) reuses ids, never an id with the same hash and publication time.
-    """
-
-    id: int
-    number: int
-    content_hash: str
-    published_at: datetime
-
-    def etag(self, language: str, kind: PageKind) -> str:
-        """A strong entity tag, unquoted: different for every version, language and kind.
-
-        The number is part of it because a rollback republishes the same content (same hash)
-        as a new version, whose pages say another number and date.
-        """
-        return f"{self.content_hash[:32]}-v{self.number}-{language}-{kind}"
-
-
-# Built once: building a statement costs about as much as running this one on SQLite.
-_VERSION = sa.select(
-    PolicyVersion.id, PolicyVersion.number, PolicyVersion.content_hash, PolicyVersion.published_at
-)
-_CURRENT_VERSION = _VERSION.order_by(PolicyVersion.number.desc()).limit(1)
-_NUMBERED_VERSION = _VERSION.where(PolicyVersion.number == sa.bindparam("number"))
-
-
-def current_version() -> PublishedVersion | None:
-    """The version visitors read now: the highest number (a rollback is a new number too)."""
-    return _version(_CURRENT_VERSION)
-
-
-def numbered_version(number: int) -> PublishedVersion | None:
-    if not 0 < number <= LARGEST_VERSION_NUMBER:
+def served_page(
+    version: PublishedVersion, successor: PublishedVersion | None, language: str, kind: PageKind
+) -> bytes | None:
+    """What an address serves of ``version`` in ``language``: the bytes stored at its
+    publication, with the notice of its ``successor`` (the version that replaced it) if any.
+    None when the version has no such page."""
+    if successor is None:
+        return published_page(version, language, kind)
+    if published_page(version, language, kind) is None:
         return None
-    return _version(_NUMBERED_VERSION, number=number)
-
-
-def _version(statement: sa.Select, **parameters: object) -> PublishedVersion | None:
-    # A plain connection, not the ORM session: the session's bookkeeping cost a quarter of a
-    # whole public request (410 -> 300 microseconds in one process, SQLite).
-    with db.engine.connect() as connection:
-        row = connection.execute(statement, parameters).first()
-    return PublishedVersion(*row) if row else None
-
-
-class _NotStored(LookupError):
-    """Raised inside the cached functions so that nothing is kept for what is not stored."""
-
-
-def published_languages(version: PublishedVersion) -> tuple[str, ...]:
-    """The languages ``version`` was published in, its source language first."""
-    try:
-        return _stored_languages(version)
-    except _NotStored:
-        return ()
-
-
-def published_page(version: PublishedVersion, language: str, kind: PageKind) -> bytes | None:
-    """A page of ``version`` as stored at publication, encoded once for every request."""
-    try:
-        return _stored_page(version, language, kind)
-    except _NotStored:
-        return None
+    return _superseded_page(version, successor, language, kind)
 
 
 @lru_cache(maxsize=CACHE_SIZE)
-def _stored_languages(version: PublishedVersion) -> tuple[str, ...]:
-    rows = db.session.execute(
-        sa.select(PolicyPage.language, PolicyVersion.content["portal"])
-        .join(PolicyPage.version)
-        .where(PolicyPage.version_id == version.id)
-    ).all()
-    if not rows:
-        # A version is committed with its pages, so this is not expected; but never remember
-        # a version as having no language.
-        raise _NotStored
-    return _in_portal_order({language for language, _portal in rows}, rows[0][1])
-
-
-def _in_portal_order(languages: set[str], portal: Any) -> tuple[str, ...]:
-    """The source language first, then the portal's order, then any other alphabetically.
-
-    The frozen content says both (``portal.source_language`` and ``portal.languages``); a
-    content without them still gets a fixed order.
-    """
-    portal = portal if isinstance(portal, dict) else {}
-    order = portal.get("languages")
-    preferred = [portal.get("source_language"), *(order if isinstance(order, list) else [])]
-    known = [language for language in dict.fromkeys(preferred) if language in languages]
-    return (*known, *sorted(languages.difference(known)))
-
-
-@lru_cache(maxsize=CACHE_SIZE)
-def _stored_page(version: PublishedVersion, language: str, kind: PageKind) -> bytes:
-    text = db.session.scalar(
-        sa.select(_COLUMNS[kind]).where(
-            PolicyPage.version_id == version.id, PolicyPage.language == language
+def _superseded_page(
+    version: PublishedVersion, successor: PublishedVersion, language: str, kind: PageKind
+) -> bytes:
+    stored = published_page(version, language, kind).decode("utf-8")
+    if kind is PageKind.JSON:
+        text = publishing.mark_superseded_json(stored, successor=successor.number)
+    else:
+        text = publishing.mark_superseded_page(
+            stored,
+            language,
+            successor=successor.number,
+            replaced_at=successor.published_at,
+            portal=published_portal(successor),
         )
-    )
-    if text is None:
-        raise _NotStored
     return text.encode("utf-8")
 
 

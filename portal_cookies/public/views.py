@@ -1,17 +1,20 @@
 """What anyone may read without logging in. Nothing here may set a cookie.
 
 The policy's addresses serve the bytes stored at publication, never a template: one small
-query says which version is current, the bytes come from the process's cache (``services``).
-Only the 404 pages render a template (``visitor_pages``), one without the interface's chrome
-(no CSRF token, so no session cookie).
+query says which version is current (or which one has a number, and which replaced it), the
+bytes come from the process's cache (``published``, and ``services`` for a replaced version's
+notice). Only the 404 pages render a template (``visitor_pages``), one without the interface's
+chrome (no CSRF token, so no session cookie).
 """
 
-from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
-from flask_babel import gettext as _
+from pathlib import Path
 
-from ..visitor_pages import error_page, not_published
+from flask import Blueprint, Response, current_app, redirect, request, url_for
+
+from .. import published
+from ..published import PageKind, PublishedVersion
+from ..visitor_pages import current_frame, not_found, not_published
 from . import services
-from .services import PageKind, PublishedVersion
 
 bp = Blueprint("public", __name__)
 
@@ -30,13 +33,24 @@ def healthz():
     return {"status": "error", "database": "unreachable"}, 503
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """For browsers that ask without reading a page's icon link (the SVG); from this
+    blueprint, so that no cookie comes with it."""
+    icon = Path(current_app.static_folder, "favicon.ico").read_bytes()
+    response = current_app.response_class(icon, mimetype="image/vnd.microsoft.icon")
+    response.add_etag()
+    _cache_publicly(response)
+    return response.make_conditional(request)
+
+
 @bp.get("/cookies")
 def cookie_policy_redirect():
     """To the current policy in the reader's language, else in the portal's source language."""
-    version = services.current_version()
-    languages = services.published_languages(version) if version else ()
+    version = published.current_version()
+    languages = published.published_languages(version) if version else ()
     if not languages:
-        return not_published()
+        return not_published("")
     best = request.accept_languages.best_match(languages) or languages[0]
     response = redirect(url_for(".cookie_policy", lang=best))
     response.vary.add("Accept-Language")
@@ -46,17 +60,17 @@ def cookie_policy_redirect():
 
 @bp.get("/<lang>/cookies")
 def cookie_policy(lang: str):
-    return _serve(services.current_version(), lang, PageKind.HTML)
+    return _serve(published.current_version(), lang, PageKind.HTML)
 
 
 @bp.get("/<lang>/cookies.json")
 def cookie_policy_json(lang: str):
-    return _serve(services.current_version(), lang, PageKind.JSON)
+    return _serve(published.current_version(), lang, PageKind.JSON)
 
 
 @bp.get("/<lang>/cookies/changes")
 def changes(lang: str):
-    return _serve(services.current_version(), lang, PageKind.CHANGES)
+    return _serve(published.current_version(), lang, PageKind.CHANGES)
 
 
 @bp.get("/<lang>/cookies/v/<int:number>")
@@ -70,29 +84,32 @@ def version_json(lang: str, number: int):
 
 
 def _serve_numbered(lang: str, number: int, kind: PageKind) -> Response:
-    version = services.numbered_version(number)
+    version, successor = published.numbered_version(number)
     if version is None:
-        if services.current_version() is None:
-            return not_published()
-        abort(404)
-    return _serve(version, lang, kind)
+        frame = current_frame()
+        return not_published(lang) if frame is None else not_found(lang, frame)
+    return _serve(version, lang, kind, successor)
 
 
-def _serve(version: PublishedVersion | None, lang: str, kind: PageKind) -> Response:
+def _serve(
+    version: PublishedVersion | None,
+    lang: str,
+    kind: PageKind,
+    successor: PublishedVersion | None = None,
+) -> Response:
+    """``version``'s page, or its notice-bearing form once ``successor`` replaced it."""
     if version is None:
-        return not_published()
-    languages = services.published_languages(version)
-    body = services.published_page(version, lang, kind) if lang in languages else None
+        return not_published(lang)
+    frame = published.published_frame(version)
+    body = None
+    if frame is not None and lang in frame.languages:
+        body = services.served_page(version, successor, lang, kind)
     if body is None:
-        return error_page(
-            404,
-            _("Page not found"),
-            _("There is nothing at this address."),
-            languages=languages,
-        )
+        # A language this version lacks: the current policy's languages are the way on.
+        return not_found(lang, frame if successor is None else current_frame())
     response = current_app.response_class(body, mimetype=MEDIA_TYPES[kind])
-    response.set_etag(version.etag(lang, kind))
-    response.last_modified = version.published_at
+    response.set_etag(version.etag(lang, kind, successor.number if successor else None))
+    response.last_modified = successor.published_at if successor else version.published_at
     _cache_publicly(response)
     if kind is PageKind.JSON:
         # Public data, read without credentials: a consent banner on the portal's own domain

@@ -132,6 +132,8 @@ class PolicyDiff:
     # The headings of the sections an operator added, by key, for the change log's names.
     section_titles: dict[str, dict[str, str]] = field(default_factory=dict)
     portal_changed: list[FieldChange] = field(default_factory=list)
+    # The day the page says the inventory was last reviewed (ISO dates).
+    reviewed: FieldChange | None = None
 
     @property
     def sections_new_or_gone(self) -> set[str]:
@@ -154,6 +156,7 @@ class PolicyDiff:
             + len({change.field for change in self.texts_changed} - self.sections_new_or_gone)
             + (self.section_order is not None)
             + len(self.portal_changed)
+            + (self.reviewed is not None)
         )
 
     @property
@@ -206,6 +209,7 @@ class PolicyDiff:
                 },
             },
             "portal": [change.field for change in self.portal_changed],
+            "reviewed_on": self.reviewed.after if self.reviewed else None,
         }
 
 
@@ -427,6 +431,8 @@ def compare(old: dict[str, Any] | None, new: dict[str, Any]) -> PolicyDiff:
         for name in PORTAL_FIELDS
         if old["portal"].get(name) != new["portal"].get(name)
     ]
+    if old.get("reviewed_on") != new.get("reviewed_on"):
+        diff.reviewed = FieldChange("reviewed_on", old.get("reviewed_on"), new.get("reviewed_on"))
     return diff
 
 

@@ -68,14 +68,22 @@ def _entry_order(entry: CookieEntry) -> tuple[str, int]:
     return (entry.name_list[0] if entry.names else "", entry.id)
 
 
+def _reviewed_on(entries: list[CookieEntry]) -> str | None:
+    """The day the inventory was last reviewed: the latest review of the entries shown."""
+    days = [entry.last_reviewed_on for entry in entries if entry.last_reviewed_on is not None]
+    return max(days).isoformat() if days else None
+
+
 def build_content(contexts: list[TextContext] | None = None) -> dict[str, Any]:
     """The draft policy in every enabled language, in a fixed number of queries.
 
     Categories come in their position order, each with the entries the page shows (visible,
     not archived), sorted by their first name. The policy's sections come in page order: their
     texts by key in "texts"; their order, side of the cookie tables and (for those an operator
-    added) headings in "sections". What the policy shows is what the translation view and the
-    checks see: ``text_contexts()``, given as ``contexts`` when the caller has them already.
+    added) headings in "sections". "reviewed_on" is the latest review date of the entries
+    shown (ISO, or None when none was ever reviewed); contents frozen before it existed lack
+    it. What the policy shows is what the translation view and the checks see:
+    ``text_contexts()``, given as ``contexts`` when the caller has them already.
     """
     settings = get_settings()
     languages = list(settings.enabled_languages)
@@ -106,6 +114,7 @@ def build_content(contexts: list[TextContext] | None = None) -> dict[str, Any]:
             "complaint_url": settings.complaint_url,
             "time_zone": settings.time_zone,
         },
+        "reviewed_on": _reviewed_on(entries),
         "texts": {text.key: _texts(text.unit, languages) for text in policy_texts},
         "sections": [
             {

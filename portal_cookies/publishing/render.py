@@ -11,36 +11,48 @@ processors, so no request, session or user can leak into a page.
 """
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from flask import current_app
-from flask_babel import force_locale, ngettext
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ..contexts import POLICY_TEXT_LABELS
-from ..i18n import date_text, duration_text, is_known_language, language_name, time_zones
+from ..i18n import (
+    date_text,
+    duration_text,
+    in_language,
+    is_known_language,
+    language_name,
+    text_direction,
+    time_zones,
+)
 from ..labels import field_label, label_of
 from ..markdown import render_inline_markdown, render_markdown
-from ..models import DEFAULT_TIME_ZONE, ConsentBasis, StorageKind, pick_note
+from ..models import DEFAULT_TIME_ZONE, ConsentBasis, Party, StorageKind, pick_note
 from ..portal import PAGE_TITLE
-from ..visitor_pages import render_standalone
+from ..visitor_pages import FAVICON, STYLESHEET, render_standalone
 from .content import section_label, sections_of
 
 PAGE_TEMPLATE = "public/policy.html"
 CHANGES_TEMPLATE = "public/changes.html"
-STYLESHEET = "/static/css/policy.css"
+SUPERSEDED_TEMPLATE = "public/_superseded.html"
 # The public JSON's own format (docs/policy-json.md): bumped on any incompatible change.
 JSON_FORMAT = 1
 
 # The title heads the page; the introduction follows it without a heading of its own.
 UNTITLED_SECTIONS = (PAGE_TITLE, "introduction")
+# The sections that carry the portal's settings (the consent centre, the controller and how
+# to reach them): shown even without a text of their own.
+CONSENT_SECTION = "managing_consent"
+CONTACT_SECTION = "contact"
 
 
 # --- Addresses (the public blueprint serves these, the export writes them) ---------------
@@ -72,14 +84,6 @@ class Preview:
 # --- Helpers ------------------------------------------------------------------------------
 
 
-@contextmanager
-def _in_language(language: str) -> Iterator[None]:
-    """The interface's words and formats in ``language`` (English if Babel does not know it)."""
-    known = language if is_known_language(language) else current_app.config["BABEL_DEFAULT_LOCALE"]
-    with force_locale(known):
-        yield
-
-
 @dataclass(frozen=True)
 class Localized:
     """A text in the page's language; ``lang`` is set when it had to fall back to the
@@ -107,12 +111,6 @@ def _pick(texts: dict[str, str], language: str, source: str) -> Localized:
     return Localized(texts.get(source, ""), source)
 
 
-def _direction(language: str) -> str:
-    if is_known_language(language) and Locale.parse(language).character_order == "right-to-left":
-        return "rtl"
-    return "ltr"
-
-
 def _time_zone(portal: dict[str, Any]) -> ZoneInfo:
     """The portal's time zone as frozen in the content; the default for versions published
     before the setting existed."""
@@ -122,10 +120,15 @@ def _time_zone(portal: dict[str, Any]) -> ZoneInfo:
 
 def _date(moment: datetime | None, portal: dict[str, Any]) -> str:
     """The day of ``moment`` in the version's time zone, whatever the request's, in the
-    document's language (``_in_language``)."""
+    document's language (``i18n.in_language``)."""
     if moment is None:
         return ""
     return date_text(moment, zone=_time_zone(portal))
+
+
+def _day(iso_date: str | None) -> str:
+    """A day frozen as an ISO date, in the page's words: no time, so no time zone."""
+    return format_date(date.fromisoformat(iso_date), "long") if iso_date else ""
 
 
 def _iso(moment: datetime) -> str:
@@ -174,12 +177,13 @@ def _document(
     portal = content["portal"]
     return {
         "language": language,
-        "direction": _direction(language),
+        "direction": text_direction(language),
         "portal": portal,
         "title": _title(content, language),
         "languages": _language_links(portal, language, path),
         "default_href": path(portal["source_language"]),
         "stylesheet": STYLESHEET,
+        "favicon": FAVICON,
         "policy_href": _the_page(preview)(language),
         "changes_href": _the_changes(preview)(language),
         "preview": preview,
@@ -207,31 +211,65 @@ def _heading(section: dict[str, Any], language: str, source: str) -> Localized |
 
 
 def _sections(content: dict[str, Any], language: str) -> tuple[list[dict], list[dict]]:
-    """The sections with a text, in page order: those before the cookie tables, those after."""
+    """The sections the page shows, in page order: those before the cookie tables, those after.
+
+    A section shows when it has a text, and the consent and contact sections always do, for
+    the settings they carry; a content without a contact section gets one at the end, since
+    every page names the controller and how to reach them.
+    """
     source = content["portal"]["source_language"]
     before, after = [], []
-    for section in sections_of(content):
+    sections = sections_of(content)
+    if not any(section["key"] == CONTACT_SECTION for section in sections):
+        sections = [*sections, {"key": CONTACT_SECTION, "title": None, "after_tables": True}]
+    for section in sections:
         key = section["key"]
         if key == PAGE_TITLE:
             continue
         text = _pick(content["texts"].get(key, {}), language, source)
-        if not text.text.strip():
+        if not text.text.strip() and key not in (CONSENT_SECTION, CONTACT_SECTION):
             continue
         shown = {"key": key, "heading": _heading(section, language, source), "text": text}
         (after if section["after_tables"] else before).append(shown)
     return before, after
 
 
-def _row(entry: dict[str, Any], language: str, source: str) -> dict[str, Any]:
+def _host(portal: dict[str, Any]) -> str:
+    """The portal's own host name, from its public address; empty when it has none."""
+    try:
+        return urlsplit(portal.get("base_url") or "").hostname or ""
+    except ValueError:
+        return ""
+
+
+def _on_host(domain: str, host: str) -> bool:
+    """Whether a cookie set for ``domain`` stays with the portal's ``host``: the host itself
+    or one of its subdomains. A parent domain (".example.org" for "data.example.org") is
+    shared with other hosts, so it does not count."""
+    name = domain.lstrip(".")
+    return bool(host) and (name == host or name.endswith(f".{host}"))
+
+
+def _row(entry: dict[str, Any], language: str, source: str, host: str) -> dict[str, Any]:
+    """An entry as its row shows it. ``host`` is the portal's: an entry without a domain is
+    set for it.
+
+    Whether a third party can read its cookie is derived, not asked of the operator: a
+    cookie goes to the domain it is set for, so the third party reads it when that domain is
+    not the portal's own, and otherwise only through the portal's pages (its script there).
+    """
     provider = entry["provider"]
     storage = entry["storage_kind"]
     consent_required = entry["consent_basis"] == ConsentBasis.CONSENT
+    domain = entry["domain"] or host
+    third_party = entry["party"] == Party.THIRD
     return {
         "id": entry["id"],
         "names": entry["names"],
         "storage": label_of(storage) if storage != StorageKind.HTTP_COOKIE else "",
-        "domain": entry["domain"],
+        "domain": domain.lstrip("."),
         "party": label_of(entry["party"]),
+        "read_by_third_party": (not _on_host(domain, host)) if third_party else None,
         "provider": {
             "name": provider["name"],
             "website": provider["website"],
@@ -251,13 +289,14 @@ def _row(entry: dict[str, Any], language: str, source: str) -> dict[str, Any]:
 
 def _categories(content: dict[str, Any], language: str) -> list[dict[str, Any]]:
     source = content["portal"]["source_language"]
+    host = _host(content["portal"])
     return [
         {
             "slug": category["slug"],
             "name": _pick(category["name"], language, source),
             "explanation": _pick(category["explanation"], language, source),
             "consent_required_default": category["consent_required_default"],
-            "rows": [_row(entry, language, source) for entry in category["entries"]],
+            "rows": [_row(entry, language, source, host) for entry in category["entries"]],
         }
         for category in content["categories"]
     ]
@@ -276,7 +315,7 @@ def render_page(
 
     A draft has no number nor date yet: pass None for both.
     """
-    with _in_language(language):
+    with in_language(language):
         before, after = _sections(content, language)
         return render_standalone(
             PAGE_TEMPLATE,
@@ -284,11 +323,55 @@ def render_page(
             number=number,
             published_on=_date(published_at, content["portal"]),
             published_at=_iso(published_at) if published_at else "",
+            reviewed_on=_day(content.get("reviewed_on")),
+            reviewed_at=content.get("reviewed_on") or "",
+            host=_host(content["portal"]),
             json_href=json_path(language, number) if number else "",
             sections_before=before,
             sections_after=after,
             categories=_categories(content, language),
         )
+
+
+# --- A version another one replaced -------------------------------------------------------
+
+# Where the notice goes in a stored page: above its content, that is before its title.
+_PAGE_TITLE_START = re.compile(r"<h1[\s>]")
+
+
+def mark_superseded_page(
+    html: str, language: str, *, successor: int, replaced_at: datetime, portal: dict[str, Any]
+) -> str:
+    """A version's page as stored at publication, with the notice that version ``successor``
+    replaced it at ``replaced_at`` and a link to the current policy, above its content.
+
+    ``portal`` is the successor's (its time zone writes the date). The page's own bytes are
+    kept as they are around the notice.
+    """
+    with in_language(language):
+        notice = render_standalone(
+            SUPERSEDED_TEMPLATE,
+            number=successor,
+            replaced_on=_date(replaced_at, portal),
+            replaced_at=_iso(replaced_at),
+            current_href=page_path(language),
+        )
+    title = _PAGE_TITLE_START.search(html)
+    at = title.start() if title else 0
+    return f"{html[:at]}{notice}\n    {html[at:]}"
+
+
+def mark_superseded_json(text: str, *, successor: int) -> str:
+    """A version's JSON as stored, saying which version replaced it: "superseded_by" set,
+    after "version" for JSON published before the key existed."""
+    data = {}
+    for key, value in json.loads(text).items():
+        if key != "superseded_by":
+            data[key] = value
+        if key == "version":
+            data["superseded_by"] = successor
+    data.setdefault("superseded_by", successor)
+    return _json_text(data)
 
 
 # --- The JSON -----------------------------------------------------------------------------
@@ -333,15 +416,18 @@ def render_json(
     """The version as data for consent banners, in the shape of docs/policy-json.md.
 
     Keys keep a fixed order and non-ASCII stays as is, so the same version always gives
-    the same bytes.
+    the same bytes. "superseded_by" is null when published: ``mark_superseded_json`` gives
+    it the number of the version that replaced this one.
     """
     portal = content["portal"]
     source = portal["source_language"]
-    with _in_language(language):
+    with in_language(language):
         data = {
             "format": JSON_FORMAT,
             "version": number,
+            "superseded_by": None,
             "published_at": _iso(published_at),
+            "reviewed_on": content.get("reviewed_on"),
             "language": language,
             "consent_revision": consent_revision,
             "requires_renewed_consent": requires_renewed_consent,
@@ -377,6 +463,10 @@ def render_json(
                 for category in content["categories"]
             ],
         }
+    return _json_text(data)
+
+
+def _json_text(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -478,6 +568,10 @@ def describe_changes(summary: dict[str, Any], language: str, source: str) -> lis
     if summary["portal"]:
         fields = ", ".join(field_label(name) for name in summary["portal"])
         lines.append(_("Portal details changed: %(fields)s.", fields=fields))
+    if summary.get("reviewed_on"):
+        lines.append(
+            _("The list of cookies was reviewed on %(date)s.", date=_day(summary["reviewed_on"]))
+        )
     if not lines:
         lines.append(_("Only the wording in other languages changed."))
     return lines
@@ -539,7 +633,7 @@ def render_changes(
     no date and leads to the preview) gives the portal, the title and the languages.
     """
     source = content["portal"]["source_language"]
-    with _in_language(language):
+    with in_language(language):
         items = [
             {
                 "number": version.number,

@@ -33,9 +33,12 @@ from ..values import clean_text
 from .changes import PolicyDiff, compare, needs_renewed_consent
 from .content import build_content, content_hash
 from .render import (
+    FAVICON,
     STYLESHEET,
     Preview,
     VersionRecord,
+    mark_superseded_json,
+    mark_superseded_page,
     render_changes,
     render_json,
     render_page,
@@ -488,14 +491,23 @@ def export_policy(directory: Path) -> list[Path]:
 
     For each language: ``<lang>/cookies/index.html`` and ``<lang>/cookies.json`` (the current
     version), ``<lang>/cookies/changes/index.html``, ``<lang>/cookies/v/<n>/index.html`` and
-    ``<lang>/cookies/v/<n>.json`` for every version; and ``static/css/policy.css``. Each file
-    holds exactly the bytes the app serves. Returns the paths written, in order.
+    ``<lang>/cookies/v/<n>.json`` for every version (an old one saying which version replaced
+    it); and the pages' ``static/css/policy.css`` and ``static/favicon.svg``. Each file holds
+    exactly the bytes the app serves. Returns the paths written, in order.
     """
     current = current_version()
     if current is None:
         raise ServiceError(_("Nothing is published yet."))
     directory = Path(directory)
     written = []
+    versions = {
+        number: (published_at, portal)
+        for number, published_at, portal in db.session.execute(
+            sa.select(
+                PolicyVersion.number, PolicyVersion.published_at, PolicyVersion.content["portal"]
+            )
+        )
+    }
     pages = db.session.scalars(
         sa.select(PolicyPage)
         .join(PolicyPage.version)
@@ -505,14 +517,23 @@ def export_policy(directory: Path) -> list[Path]:
     for page in pages:
         base = directory / page.language / "cookies"
         number = page.version.number
-        written.append(_write(base / "v" / str(number) / "index.html", page.html))
-        written.append(_write(base / "v" / f"{number}.json", page.json))
+        html, data = page.html, page.json
+        successor = min((later for later in versions if later > number), default=None)
+        if successor is not None:
+            replaced_at, portal = versions[successor]
+            html = mark_superseded_page(
+                html, page.language, successor=successor, replaced_at=replaced_at, portal=portal
+            )
+            data = mark_superseded_json(data, successor=successor)
+        written.append(_write(base / "v" / str(number) / "index.html", html))
+        written.append(_write(base / "v" / f"{number}.json", data))
         if number == current.number:
             written.append(_write(base / "index.html", page.html))
             written.append(_write(directory / page.language / "cookies.json", page.json))
             written.append(_write(base / "changes" / "index.html", page.changes_html))
-    # The page links /static/css/policy.css: the app's static folder, at the same path.
-    stylesheet = STYLESHEET.removeprefix("/static/")
-    source = Path(current_app.static_folder) / stylesheet
-    written.append(_write(directory / "static" / stylesheet, source.read_bytes()))
+    # The pages link /static/...: the app's static folder, at the same paths.
+    for path in (STYLESHEET, FAVICON):
+        name = path.removeprefix("/static/")
+        source = Path(current_app.static_folder) / name
+        written.append(_write(directory / "static" / name, source.read_bytes()))
     return written

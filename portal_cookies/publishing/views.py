@@ -8,11 +8,12 @@ from typing import NamedTuple
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from .. import checks
 from ..access import current_actor, editors_only, require_login
 from ..contexts import text_contexts
-from ..models import PolicyVersion
+from ..models import PolicyVersion, Role
 from ..portal import get_settings
 from ..service_errors import ServiceError
 from . import services
@@ -43,8 +44,13 @@ class GateRow(NamedTuple):
 
 
 def fix_link(line: services.GateLine, source_language: str) -> str | None:
-    """Where to fix a problem: the translation editor, or the inventory page it is about."""
+    """Where to fix a problem: the translation editor, the inventory page it is about, or the
+    setting's field on the settings page (for those who may open it: administrators)."""
     problem, context = line.problem, line.context
+    if problem.setting:
+        if current_user.role != Role.ADMIN:
+            return None
+        return url_for("settings.index", _anchor=problem.setting)
     if context is not None and problem.language and problem.language != source_language:
         return url_for("translation.edit", unit_id=context.unit.id, language=problem.language)
     if problem.entry_id:
