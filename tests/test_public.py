@@ -123,7 +123,7 @@ def test_a_replaced_version_says_so_above_its_content(client, replaced):
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert (
-        'This version was replaced on <time datetime="2026-03-09T23:30:00Z">March 10, 2026</time>'
+        'This version was replaced on <time datetime="2026-03-09T23:30:00Z">10 March 2026</time>'
         " by version 2."
     ) in page
     assert '<a href="/en/cookies">Read the current cookie policy</a>' in page

@@ -434,7 +434,7 @@ def test_the_page_and_its_json_say_when_the_cookie_list_was_last_reviewed(app, d
     )
 
     assert content["reviewed_on"] == "2026-03-10"
-    assert "Cookie list last reviewed: March 10, 2026" in words
+    assert "Cookie list last reviewed: 10 March 2026" in words
     assert data["reviewed_on"] == "2026-03-10"
 
 
@@ -447,7 +447,7 @@ def test_a_new_review_date_is_a_change_to_publish_and_to_log(draft):
     version = publish("Reviewed")
 
     assert (diff.reviewed.before, diff.reviewed.after, diff.size) == (None, "2026-03-10", 1)
-    assert "The list of cookies was reviewed on March 10, 2026." in text_of(
+    assert "The list of cookies was reviewed on 10 March 2026." in text_of(
         page_of(version, "en").changes_html
     )
 

@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup
 
 from ..contexts import POLICY_TEXT_LABELS
@@ -128,7 +128,7 @@ def _date(moment: datetime | None, portal: dict[str, Any]) -> str:
 
 def _day(iso_date: str | None) -> str:
     """A day frozen as an ISO date, in the page's words: no time, so no time zone."""
-    return format_date(date.fromisoformat(iso_date), "long") if iso_date else ""
+    return date_text(date.fromisoformat(iso_date)) if iso_date else ""
 
 
 def _iso(moment: datetime) -> str:
