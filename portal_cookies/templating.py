@@ -4,12 +4,18 @@ from datetime import datetime
 
 from flask import Flask, request
 from flask_babel import get_locale
+from flask_wtf import FlaskForm
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from .audit import changes_of
 from .config import INTERFACE_LANGUAGES
+from .forms import QueryForm
 from .i18n import format_duration, language_name
 from .labels import action_label, describe_value, field_label, label_of
 from .models import TextUnit
+from .portal import get_settings
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -30,20 +36,36 @@ def register_template_helpers(app: Flask) -> None:
             "field_label": field_label,
             "describe_value": describe_value,
             "action_label": action_label,
-            "changes_of": changes_of,
+            "changes_of": lambda event: changes_of(event, get_settings().source_language),
         }
 
     @app.template_global()
-    def text_in(unit: TextUnit | None, language: str | None = None) -> str:
-        """A unit's text in the interface language when it has one, else in its source."""
+    def text_in(unit: TextUnit | None) -> str:
+        """A unit's text in the interface language when it has one, else in its source
+        language, marked as such for screen readers (``lang``)."""
         if unit is None:
             return ""
-        return unit.text(language or str(get_locale())) or unit.source_text
+        page_language = str(get_locale())
+        text, language = unit.text_or_source(page_language)
+        if not text or language == page_language:
+            return text
+        return Markup('<span lang="{}">{}</span>').format(language, text)
 
     @app.template_filter()
     def machine_time(moment: datetime) -> str:
         """A moment for a ``<time datetime>`` attribute, with its offset, to the second."""
         return moment.isoformat(timespec="seconds")
+
+    @app.template_global()
+    @pass_context
+    def form_refused(context: Context) -> bool:
+        """Whether the page shows a submitted form refused: its title then says so first.
+
+        A filter form's misread address is not a refusal: it is shown, then ignored."""
+        return any(
+            isinstance(value, FlaskForm) and not isinstance(value, QueryForm) and value.errors
+            for value in context.get_all().values()
+        )
 
     @app.template_global()
     def current_path() -> str:
