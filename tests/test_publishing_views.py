@@ -136,3 +136,13 @@ def test_the_history_lists_every_version_with_its_note(client):
     assert "First publication" in page.text
     assert "Second" in page.text
     assert 'href="/en/cookies/v/1"' in page.text
+
+
+def test_the_changes_mark_names_written_in_the_source_language(client, make_category):
+    load_demo_portal()
+    make_category(slug="newsletters", name="Lettres d'information")
+    log_in(client, Role.OPERATOR)
+
+    page = client.get("/admin/publishing/").text
+
+    assert '<li lang="fr">Lettres d&#39;information</li>' in page
