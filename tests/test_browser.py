@@ -248,6 +248,7 @@ def test_a_portal_team_runs_the_portal_without_a_shell(
         try:
             with screenshot_on_failure(admin_page, tmp_path):
                 log_in_through_the_form(admin_page, admin)
+                admin_page.get_by_text("Administration", exact=True).click()
                 admin_page.get_by_role("link", name="Accounts").click()
                 audit.check(admin_page)
                 admin_page.get_by_role("link", name="Add an account").click()
@@ -258,6 +259,7 @@ def test_a_portal_team_runs_the_portal_without_a_shell(
                 one_time_password = admin_page.locator("#one-time-password").inner_text()
                 audit.check(admin_page)
 
+                admin_page.get_by_text("Administration", exact=True).click()
                 admin_page.get_by_role("link", name="Settings").click()
                 admin_page.fill("#contact_email", contact)
                 admin_page.fill("#consent_centre_url", consent_centre)
@@ -315,6 +317,7 @@ def test_a_portal_team_runs_the_portal_without_a_shell(
                 expect(visitor_page.locator("main")).to_contain_text(new_french)
 
             with screenshot_on_failure(admin_page, tmp_path):
+                admin_page.get_by_text("Administration", exact=True).click()
                 admin_page.get_by_role("link", name="Audit log").click()
                 log = admin_page.locator("table.audit-log")
                 for who in (admin.email, operator.email, translator_email):
