@@ -11,7 +11,9 @@ from playwright.sync_api import Locator, Page, expect
 
 from portal_cookies.demo import load_demo_portal
 from portal_cookies.extensions import db
+from portal_cookies.inventory import services as inventory
 from portal_cookies.models import Category, CookieEntry, PolicyText, Provider, Role
+from portal_cookies.publishing import services as publishing
 from tests.browser import log_in_through_the_form, screenshot_on_failure
 from tests.helpers import PASSWORD
 
@@ -44,6 +46,15 @@ def first(model: type):
     return db.session.scalars(sa.select(model).order_by(model.id)).first()
 
 
+def load_two_versions() -> None:
+    """The demo, and a version 2 without its last entry: the history then offers a rollback
+    and a comparison."""
+    load_demo_portal()
+    last = db.session.scalars(sa.select(CookieEntry).order_by(CookieEntry.id.desc())).first()
+    inventory.archive_entry(last, actor=None)
+    publishing.publish_policy(note="One cookie fewer.", actor=None)
+
+
 def inner_pages(role: Role, user) -> list[str]:
     """Pages the navigation's pages lead to, as ``role`` sees them. The operator's are the
     administrator's, less the accounts: the journeys leave them out, to spare a minute."""
@@ -59,6 +70,7 @@ def inner_pages(role: Role, user) -> list[str]:
         f"/admin/translation/{unit.id}/fr/history",
         "/admin/translation/export",
         "/admin/publishing/history",
+        "/admin/publishing/compare?from=1&to=2",
     ]
     if role in Role.EDITORS:
         pages += [
@@ -88,7 +100,7 @@ def test_each_role_opens_every_page_it_is_offered_in_english_and_french(
     page, role, make_user, tmp_path, audit
 ):
     """Each page of the top bar in both languages; in French, also the pages they lead to."""
-    load_demo_portal()
+    load_two_versions()
     user = make_user(role)
     with screenshot_on_failure(page, tmp_path):
         log_in_through_the_form(page, user)
