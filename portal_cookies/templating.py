@@ -40,16 +40,20 @@ def register_template_helpers(app: Flask) -> None:
         }
 
     @app.template_global()
-    def text_in(unit: TextUnit | None) -> str:
-        """A unit's text in the interface language when it has one, else in its source
-        language, marked as such for screen readers (``lang``)."""
-        if unit is None:
-            return ""
-        page_language = str(get_locale())
-        text, language = unit.text_or_source(page_language)
-        if not text or language == page_language:
+    def in_language(text: str, language: str | None) -> str:
+        """``text``, marked for screen readers as written in ``language`` when that is not the
+        page's (None: it reads the same in any language)."""
+        if not text or language is None or language == str(get_locale()):
             return text
         return Markup('<span lang="{}">{}</span>').format(language, text)
+
+    @app.template_global()
+    def text_in(unit: TextUnit | None) -> str:
+        """A unit's text in the interface language when it has one, else in its source
+        language, marked as such."""
+        if unit is None:
+            return ""
+        return in_language(*unit.text_or_source(str(get_locale())))
 
     @app.template_filter()
     def machine_time(moment: datetime) -> str:
