@@ -12,10 +12,18 @@ from playwright.sync_api import Locator, Page, expect
 from portal_cookies.demo import load_demo_portal
 from portal_cookies.extensions import db
 from portal_cookies.inventory import services as inventory
-from portal_cookies.models import Category, CookieEntry, PolicyText, Provider, Role
+from portal_cookies.models import (
+    Category,
+    CookieEntry,
+    PolicyText,
+    Provider,
+    Role,
+    TextOrigin,
+    TextState,
+)
 from portal_cookies.publishing import services as publishing
 from tests.browser import log_in_through_the_form, screenshot_on_failure
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, translate
 
 pytestmark = pytest.mark.browser
 
@@ -265,3 +273,27 @@ def test_on_a_phone_the_inventory_is_a_list_of_cards_and_its_filters_fold(
         label = provider.evaluate("cell => getComputedStyle(cell, '::before').content")
         assert label == '"Provider"'
         audit.check(page)
+
+
+def test_a_memory_suggestion_used_with_the_keyboard_is_saved_as_from_memory(
+    page, make_user, make_cookie, tmp_path
+):
+    done = make_cookie(purpose="Même texte.")
+    translate(done.purpose_unit, "Same text.")
+    new = make_cookie(purpose="Même texte.")
+    translator = make_user(Role.TRANSLATOR)
+    with screenshot_on_failure(page, tmp_path):
+        log_in_through_the_form(page, translator)
+        page.goto(f"/admin/translation/{new.purpose_unit.id}/en")
+        page.keyboard.press("Alt+1")
+        expect(page.locator("#text")).to_have_value("Same text.")
+        page.keyboard.press("Control+Shift+Enter")
+        expect(page.locator(".flashes")).to_contain_text("Translation saved.")
+
+    db.session.expire_all()
+    saved = new.purpose_unit.current_version("en")
+    assert (saved.text, saved.origin, saved.state) == (
+        "Same text.",
+        TextOrigin.MEMORY,
+        TextState.DRAFT,
+    )
