@@ -33,6 +33,14 @@ def section_name(section: PolicyText) -> str:
     return str(POLICY_TEXT_LABELS.get(section.key, section.key))
 
 
+def section_name_language(section: PolicyText) -> str | None:
+    """The language ``section_name`` is written in when it is a heading; None when it is a
+    built-in name (in the interface language) or a key."""
+    if section.title_unit is not None and section.title_unit.source_text.strip():
+        return section.title_unit.source_language
+    return None
+
+
 @dataclass(frozen=True)
 class TextContext:
     """A unit the policy shows, with what it belongs to."""
@@ -77,6 +85,12 @@ class TextContext:
         if isinstance(owner, Provider):
             return owner.name
         return section_name(owner)
+
+    @property
+    def owner_language(self) -> str | None:
+        """The language of ``owner_label`` when it is a text of the policy (a heading an
+        operator wrote); None when it reads the same in any language (names, slugs)."""
+        return section_name_language(self.owner) if isinstance(self.owner, PolicyText) else None
 
     @property
     def label(self) -> str:

@@ -1,9 +1,10 @@
 """The base every form builds on, and field builders the blueprints share."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import flash
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -25,7 +26,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from . import checks
 from .checks import MAX_REASON_LENGTH
 from .labels import choices_for
-from .models import User
+from .models import Category, User
 from .service_errors import ServiceError
 
 _HIDDEN_TYPES = {"HiddenField", "CSRFTokenField"}
@@ -127,6 +128,11 @@ class MoveForm(BaseForm):
     direction = StringField()
 
 
+# Addresses are typed into text fields that bring up the matching keyboard: a field of type url
+# or email must hold a valid value, and a refused one comes back into it to be corrected.
+URL_INPUT = {"inputmode": "url", "spellcheck": "false", "autocapitalize": "none"}
+EMAIL_INPUT = {"inputmode": "email", "spellcheck": "false", "autocapitalize": "none"}
+
 CHOOSE = _l("Choose…")
 CHOOSE_ONE = _l("Choose one of the options.")
 
@@ -167,6 +173,20 @@ def optional(coerce: Callable[[str], Any]) -> Callable[[Any], Any]:
 def options(pairs: list[tuple[Any, Any]], empty: Any = None) -> list[SelectChoice]:
     choices = [SelectChoice(str(value), str(label)) for value, label in pairs]
     return [SelectChoice("", str(empty)), *choices] if empty is not None else choices
+
+
+def category_options(
+    categories: Iterable[Category], value: Callable[[Category], Any], empty: Any
+) -> list[SelectChoice]:
+    """Categories to choose from, by their name in the interface language, else in the source
+    language (marked with ``lang``), else by slug; ``value`` is what the form sends."""
+    page_language = str(get_locale())
+    choices = [SelectChoice("", str(empty))]
+    for category in categories:
+        name, language = category.name_unit.text_or_source(page_language)
+        marked = {"lang": language} if name and language != page_language else {}
+        choices.append(SelectChoice(str(value(category)), name or category.slug, render_kw=marked))
+    return choices
 
 
 def choice_field(

@@ -4,12 +4,18 @@ from datetime import datetime
 
 from flask import Flask, request
 from flask_babel import get_locale
+from flask_wtf import FlaskForm
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from .audit import changes_of
 from .config import INTERFACE_LANGUAGES
+from .forms import QueryForm
 from .i18n import date_text, format_duration, interface_time_zone, language_name, moment_text
 from .labels import action_label, describe_value, field_label, label_of
 from .models import TextUnit
+from .portal import get_settings
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -30,15 +36,24 @@ def register_template_helpers(app: Flask) -> None:
             "field_label": field_label,
             "describe_value": describe_value,
             "action_label": action_label,
-            "changes_of": changes_of,
+            "changes_of": lambda event: changes_of(event, get_settings().source_language),
         }
 
     @app.template_global()
-    def text_in(unit: TextUnit | None, language: str | None = None) -> str:
-        """A unit's text in the interface language when it has one, else in its source."""
+    def in_language(text: str, language: str | None) -> str:
+        """``text``, marked for screen readers as written in ``language`` when that is not the
+        page's (None: it reads the same in any language)."""
+        if not text or language is None or language == str(get_locale()):
+            return text
+        return Markup('<span lang="{}">{}</span>').format(language, text)
+
+    @app.template_global()
+    def text_in(unit: TextUnit | None) -> str:
+        """A unit's text in the interface language when it has one, else in its source
+        language, marked as such."""
         if unit is None:
             return ""
-        return unit.text(language or str(get_locale())) or unit.source_text
+        return in_language(*unit.text_or_source(str(get_locale())))
 
     # Every date and time people read, written one way per language, in the portal's zone.
     app.add_template_filter(date_text)
@@ -49,6 +64,17 @@ def register_template_helpers(app: Flask) -> None:
         """A moment for a ``<time datetime>`` attribute, in the portal's time zone like the
         words it holds, with its offset, to the second."""
         return moment.astimezone(interface_time_zone()).isoformat(timespec="seconds")
+
+    @app.template_global()
+    @pass_context
+    def form_refused(context: Context) -> bool:
+        """Whether the page shows a submitted form refused: its title then says so first.
+
+        A filter form's misread address is not a refusal: it is shown, then ignored."""
+        return any(
+            isinstance(value, FlaskForm) and not isinstance(value, QueryForm) and value.errors
+            for value in context.get_all().values()
+        )
 
     @app.template_global()
     def current_path() -> str:

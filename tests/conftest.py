@@ -8,10 +8,12 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from playwright.sync_api import Page, sync_playwright
 from werkzeug.serving import make_server
 
 from portal_cookies import create_app
@@ -19,6 +21,8 @@ from portal_cookies.extensions import db
 from portal_cookies.models import Role, User
 from portal_cookies.models import people as accounts_model
 from portal_cookies.users import services as users_services
+from tests.accessibility import PageAudit, install_checkers
+from tests.browser import launch, new_context, require_chromium
 from tests.helpers import PASSWORD, RequestClient, database_url, settings_for, stored_pages
 
 # scrypt's memory-hard cost (PASSWORD_METHOD) takes about 0.2 s per hash and per login:
@@ -140,6 +144,37 @@ def live_server(app: Flask) -> Iterator[str]:
     server.shutdown()
     server.server_close()
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def checkers() -> None:
+    reason = install_checkers()
+    if reason is not None:
+        pytest.skip(f"accessibility checkers unavailable: {reason}")
+
+
+@pytest.fixture
+def audit(checkers: None, tmp_path: Path) -> Iterator[PageAudit]:
+    """A journey's pages, checked by axe-core as it goes and by the Nu checker at its end."""
+    audit = PageAudit(tmp_path)
+    yield audit
+    audit.validate_markup()
+    if audit.problems:
+        pytest.fail("\n".join(audit.problems), pytrace=False)
+
+
+@pytest.fixture
+def page(live_server: str, csrf_enabled: None) -> Iterator[Page]:
+    """A page of Chromium on the live server, with CSRF protection on (tests/browser.py)."""
+    require_chromium()
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        context = new_context(browser, live_server)
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+            browser.close()
 
 
 @pytest.fixture

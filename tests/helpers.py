@@ -97,6 +97,18 @@ def page_language(response) -> str:
     return match.group(1)
 
 
+def error_summary(response) -> str:
+    """The summary of a refused form's errors on a page (``form_errors``), or ""."""
+    found = re.search(r'<section class="error-summary".*?</section>', response.text, re.S)
+    return found.group(0) if found else ""
+
+
+def page_title(response) -> str:
+    found = re.search(r"<title>(.*?)</title>", response.text, re.S)
+    assert found, "the page has no <title>"
+    return found.group(1).strip()
+
+
 def log_in(client: FlaskClient, role: Role | str) -> User:
     """A new account of ``role``, logged in straight through the session: no password hashing,
     for the many tests that need someone logged in but do not test logging in."""

@@ -470,3 +470,15 @@ def test_administrators_and_operators_read_the_log(client, portal, role):
 
     assert labels_listed(page_of(client.get(LOG))) == ["read me"]
     assert client.get(EXPORT).status_code == 200
+
+
+def test_texts_in_another_language_than_the_page_say_which(client, portal, operator, make_cookie):
+    entry = make_cookie(purpose="Compter les visites.", duration_value=6)
+    data = inventory.EntryData(**entry_fields(entry))
+    inventory.update_entry(entry, replace(data, purpose="Compter.", duration_value=3), actor=None)
+
+    page = client.get("/admin/audit/").text
+
+    assert '<td lang="fr">Compter les visites.</td>' in page  # the French source, before
+    assert '<td lang="fr">Compter.</td>' in page
+    assert "<td>6 months</td>" in page  # not a text: in the page's language

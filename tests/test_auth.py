@@ -10,7 +10,7 @@ from portal_cookies.auth import services
 from portal_cookies.extensions import db, limiter
 from portal_cookies.models import User
 from portal_cookies.users import services as users
-from tests.helpers import PASSWORD, page_language, settings_for
+from tests.helpers import PASSWORD, error_summary, page_language, settings_for
 
 NEW_PASSWORD = "a brand new passphrase"
 GENERIC_FAILURE = "Wrong e-mail or password, or the account is disabled."
@@ -58,8 +58,8 @@ def test_wrong_password_and_unknown_email_read_the_same(client, make_user):
     wrong_password = login(client, user.email, "not the password at all")
     unknown_email = login(client, "nobody@example.org")
     assert wrong_password.status_code == unknown_email.status_code == 200
-    assert GENERIC_FAILURE in flashes(wrong_password)
-    assert flashes(wrong_password) == flashes(unknown_email)
+    assert GENERIC_FAILURE in error_summary(wrong_password)
+    assert error_summary(wrong_password) == error_summary(unknown_email)
     assert not is_logged_in(client)
 
 
@@ -68,7 +68,7 @@ def test_a_deactivated_account_cannot_log_in(client, make_user):
     users.deactivate(user, actor=None)
     response = login(client, user.email)
     assert response.status_code == 200
-    assert GENERIC_FAILURE in flashes(response)
+    assert GENERIC_FAILURE in error_summary(response)
     assert not is_logged_in(client)
 
 
@@ -309,3 +309,19 @@ def test_a_wrong_method_says_which_ones_the_address_accepts(client):
 
     assert response.status_code == 405
     assert "POST" in response.headers["Allow"]
+
+
+def test_browsers_and_password_managers_can_fill_in_the_login_and_password_fields(client, auth):
+    def autocomplete(html: str, name: str) -> str:
+        tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+        return re.search(r'autocomplete="([^"]*)"', tag).group(1)
+
+    login_page = client.get("/login").text
+    auth.login()
+    account_page = client.get("/account").text
+
+    assert autocomplete(login_page, "email") == "username"
+    assert autocomplete(login_page, "password") == "current-password"
+    assert autocomplete(account_page, "current_password") == "current-password"
+    assert autocomplete(account_page, "new_password") == "new-password"
+    assert autocomplete(account_page, "confirm_password") == "new-password"

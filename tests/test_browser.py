@@ -1,90 +1,26 @@
-"""One journey through the real pages, in Debian's Chromium driven by Playwright.
-
-Run with CSRF protection on, as in production, so the forms are exercised as people use them.
-"""
+"""Journeys through the real pages, in Debian's Chromium driven by Playwright (tests/browser.py)."""
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from portal_cookies.demo import load_demo_portal
 from portal_cookies.extensions import db
 from portal_cookies.models import CookieEntry, CookieName, DurationUnit, PortalSettings, Role
 from portal_cookies.texts import save_text, set_source_text
-from tests.accessibility import PageAudit, install_checkers
+from tests.accessibility import PageAudit
+from tests.browser import (
+    launch,
+    log_in_through_the_form,
+    new_context,
+    require_chromium,
+    screenshot_on_failure,
+)
 from tests.helpers import PASSWORD
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 pytestmark = pytest.mark.browser
-
-
-def require_chromium() -> None:
-    if not CHROMIUM.exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
-
-
-def new_context(browser, live_server: str):
-    # bypass_csp lets the accessibility check inject axe-core into the pages.
-    context = browser.new_context(base_url=live_server, locale="en-GB", bypass_csp=True)
-    context.set_default_timeout(5_000)
-    return context
-
-
-@pytest.fixture(scope="session")
-def checkers() -> None:
-    reason = install_checkers()
-    if reason is not None:
-        pytest.skip(f"accessibility checkers unavailable: {reason}")
-
-
-@pytest.fixture
-def audit(checkers: None, tmp_path: Path) -> Iterator[PageAudit]:
-    """The journey's pages, checked by axe-core as it goes and by the Nu checker at its end."""
-    audit = PageAudit(tmp_path)
-    yield audit
-    audit.validate_markup()
-    if audit.problems:
-        pytest.fail("\n".join(audit.problems), pytrace=False)
-
-
-@pytest.fixture
-def page(live_server: str, csrf_enabled: None) -> Iterator[Page]:
-    require_chromium()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = new_context(browser, live_server)
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
-
-
-@contextmanager
-def screenshot_on_failure(page: Page, folder: Path) -> Iterator[None]:
-    try:
-        yield
-    except BaseException:
-        path = folder / "failure.png"
-        page.screenshot(path=path, full_page=True)
-        print(f"Screenshot of the page at the failure ({page.url}): {path}")
-        raise
 
 
 @pytest.fixture
@@ -206,14 +142,6 @@ def test_a_translator_empties_the_outdated_queue_with_the_keyboard(
     ]
 
 
-def log_in_through_the_form(page: Page, user) -> None:
-    page.goto("/login")
-    page.fill("#email", user.email)
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
-
-
 def test_a_change_goes_from_the_inventory_to_visitors(
     live_server, csrf_enabled, make_user, tmp_path, audit
 ):
@@ -227,7 +155,7 @@ def test_a_change_goes_from_the_inventory_to_visitors(
     new_english = "Keeps the user logged in for two weeks at most."
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         people = [new_context(browser, live_server) for _ in range(3)]
         operator_page, translator_page, visitor_page = (person.new_page() for person in people)
         try:
@@ -363,12 +291,13 @@ def test_a_portal_team_runs_the_portal_without_a_shell(
     new_password = "a passphrase of my own choosing"
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         people = [new_context(browser, live_server) for _ in range(4)]
         admin_page, operator_page, translator_page, visitor_page = (p.new_page() for p in people)
         try:
             with screenshot_on_failure(admin_page, tmp_path):
                 log_in_through_the_form(admin_page, admin)
+                admin_page.get_by_text("Administration", exact=True).click()
                 admin_page.get_by_role("link", name="Accounts").click()
                 audit.check(admin_page)
                 admin_page.get_by_role("link", name="Add an account").click()
@@ -379,6 +308,7 @@ def test_a_portal_team_runs_the_portal_without_a_shell(
                 one_time_password = admin_page.locator("#one-time-password").inner_text()
                 audit.check(admin_page)
 
+                admin_page.get_by_text("Administration", exact=True).click()
                 admin_page.get_by_role("link", name="Settings").click()
                 admin_page.fill("#contact_email", contact)
                 admin_page.fill("#consent_centre_url", consent_centre)
@@ -436,6 +366,7 @@ def test_a_portal_team_runs_the_portal_without_a_shell(
                 expect(visitor_page.locator("main")).to_contain_text(new_french)
 
             with screenshot_on_failure(admin_page, tmp_path):
+                admin_page.get_by_text("Administration", exact=True).click()
                 admin_page.get_by_role("link", name="Audit log").click()
                 log = admin_page.locator("table.audit-log")
                 for who in (admin.email, operator.email, translator_email):

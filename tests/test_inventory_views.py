@@ -544,6 +544,35 @@ def test_the_category_form_shows_the_other_languages_read_only(client, operator,
     assert "edited in the translation view" in html and "missing" in html
 
 
+def test_a_category_page_is_named_after_the_category(client, operator, make_category):
+    category = make_category(slug="statistics", name="Statistiques")
+    url = f"{INVENTORY}/categories/{category.id}"
+
+    untranslated = page_of(client.get(url))
+    save_text(category.name_unit, "en", "Statistics", None, base_version_id=None)
+    db.session.commit()
+    translated = page_of(client.get(url))
+
+    # No English name yet: the French one, marked as French for screen readers.
+    assert '<h1>Category “<span lang="fr">Statistiques</span>”</h1>' in untranslated
+    assert "<title>Category “Statistiques” · " in untranslated
+    assert "<h1>Category “Statistics”</h1>" in translated
+
+
+def test_texts_in_the_source_language_say_which_language_they_are_in(
+    client, operator, make_cookie, make_category
+):
+    entry = make_cookie(category=make_category(slug="marketing", name="Publicité"))
+
+    form = page_of(client.get(f"{INVENTORY}/entries/{entry.id}"))
+    listed = page_of(client.get(f"{INVENTORY}/"))
+
+    for name in ("function", "purpose"):
+        assert re.search(rf'<(input|textarea)[^>]*lang="fr"[^>]*name="{name}"', form), name
+    assert '<option lang="fr" selected value="' in form  # the category, named in French
+    assert '<td data-label="Category"><span lang="fr">Publicité</span></td>' in listed
+
+
 @pytest.mark.parametrize(
     ("form", "message"),
     [

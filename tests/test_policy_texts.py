@@ -436,7 +436,7 @@ def test_the_list_shows_the_sections_around_the_tables_with_their_states(portal,
 
     page = client.get(f"{PAGE_TEXTS}/").text
 
-    names = re.findall(r'<a href="/admin/policy-texts/\d+">([^<]+)</a>', page)
+    names = re.findall(r'<a href="/admin/policy-texts/\d+">(?:<span lang="fr">)?([^<]+)<', page)
     assert names == [
         "Title",
         "Introduction",
@@ -612,6 +612,23 @@ def test_the_translation_queue_and_editor_lead_to_the_sections_page(portal, clie
     assert f'href="{PAGE_TEXTS}/{section.id}">Where this text comes from' in editor.text
     assert source.status_code == 200
     assert f'href="{PAGE_TEXTS}/{section.id}">Back to where this text comes from' in history.text
+
+
+def test_a_sections_heading_shown_as_its_name_says_it_is_french(portal, client):
+    log_in(client, Role.TRANSLATOR)
+    section = social_networks()
+    marked = '<span lang="fr">Réseaux sociaux</span>'
+
+    pages = {
+        "list": client.get(PAGE_TEXTS + "/"),
+        "section": client.get(f"{PAGE_TEXTS}/{section.id}"),
+        "queue": client.get("/admin/translation/?language=en&filter=missing"),
+        "editor": client.get(f"/admin/translation/{section.unit_id}/en"),
+        "history": client.get(f"/admin/translation/{section.unit_id}/fr/history"),
+    }
+
+    assert [name for name, page in pages.items() if marked not in page.text] == []
+    assert "<title>Section “Réseaux sociaux” · " in pages["section"].text
 
 
 def test_the_publishing_gate_leads_to_where_a_policy_text_is_fixed(portal, client, operator, app):

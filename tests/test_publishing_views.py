@@ -370,3 +370,13 @@ def test_the_history_offers_to_roll_back_to_each_older_version(client):
 
     assert 'href="/admin/publishing/versions/1/rollback"' in page.text
     assert 'href="/admin/publishing/versions/2/rollback"' not in page.text
+
+
+def test_the_changes_mark_names_written_in_the_source_language(client, make_category):
+    load_demo_portal()
+    make_category(slug="newsletters", name="Lettres d'information")
+    log_in(client, Role.OPERATOR)
+
+    page = client.get("/admin/publishing/").text
+
+    assert '<li lang="fr">Lettres d&#39;information</li>' in page

@@ -17,7 +17,7 @@ from portal_cookies.models import (
 )
 from portal_cookies.texts import TextStatus, set_source_text, status_of
 from portal_cookies.translation import services
-from tests.helpers import log_in, translate
+from tests.helpers import error_summary, log_in, translate
 
 
 @pytest.fixture
@@ -368,7 +368,6 @@ def test_a_suggestion_used_unchanged_stays_a_draft(portal, make_cookie, make_use
         new.purpose_unit, "en", "Same text.", base_version_id=None, actor=user, from_memory=memory
     )
     assert (unchanged.state, unchanged.origin) == (TextState.DRAFT, TextOrigin.MEMORY)
-    assert services.suggest_translations(new.purpose_unit, "en")[0].score == 100
 
     edited = services.save_translation(
         new.purpose_unit,
@@ -379,6 +378,19 @@ def test_a_suggestion_used_unchanged_stays_a_draft(portal, make_cookie, make_use
         from_memory=memory,
     )
     assert (edited.state, edited.origin) == (TextState.TRANSLATED, TextOrigin.PERSON)
+
+
+def test_memory_never_offers_the_translation_the_text_already_has(portal, make_cookie):
+    done = make_cookie(purpose="Même texte.")
+    translate(done.purpose_unit, "Same text.")
+    new = make_cookie(purpose="Même texte.")
+    translate(new.purpose_unit, "Same text.")
+
+    assert services.suggest_translations(new.purpose_unit, "en") == []
+
+    translate(done.purpose_unit, "The very same text.")
+    offered = services.suggest_translations(new.purpose_unit, "en")
+    assert [suggestion.text for suggestion in offered] == ["The very same text."]
 
 
 def test_the_editor_offers_a_memory_suggestion_to_insert(portal, client, make_cookie):
@@ -424,3 +436,33 @@ def test_the_queue_opens_on_the_first_translated_language(portal, client, make_c
 
     assert "not understood" not in response.text
     assert '<option selected value="en">' in response.text
+
+
+def test_a_refused_translation_is_tied_to_its_field(portal, client, make_cookie):
+    entry = make_cookie()
+    log_in(client, Role.TRANSLATOR)
+
+    response = client.post(editor_url(entry.purpose_unit), data={"text": "", "save": "Save"})
+
+    assert response.status_code == 422
+    textarea = re.search(r"<textarea[^>]*>", response.text).group(0)
+    assert 'aria-invalid="true"' in textarea
+    assert 'aria-describedby="text-error shortcuts"' in textarea
+    assert 'lang="en"' in textarea
+    assert "autofocus" not in textarea  # the summary of the errors has the focus
+    assert '<p class="field__error" id="text-error">Write the translation' in response.text
+    assert '<a href="#text">Translation: Write the translation' in error_summary(response)
+
+
+def test_the_queue_offers_the_categories_by_name(portal, client, make_category, make_cookie):
+    named = make_category(slug="statistics", name="Statistiques")
+    translate(named.name_unit, "Statistics")
+    make_cookie(category=named)
+    untranslated = make_category(slug="marketing", name="Publicité")
+    make_cookie(category=untranslated)
+    log_in(client, Role.TRANSLATOR)
+
+    page = client.get("/admin/translation/?language=en").text
+
+    assert '<option value="statistics">Statistics</option>' in page
+    assert '<option lang="fr" value="marketing">Publicité</option>' in page

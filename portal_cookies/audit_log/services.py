@@ -243,7 +243,7 @@ def readable_events(events: Sequence[AuditEvent]) -> list[EventRow]:
                 label=event.object_label or f"#{event.object_id}",
                 link=_link(event, settings) if exists else None,
                 deleted=known and not exists,
-                changes=changes_of(event),
+                changes=changes_of(event, settings.source_language),
             )
         )
     return rows

@@ -16,25 +16,36 @@ from ..forms import BaseForm
 from ..i18n import language_name
 from .services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
+# What browsers and password managers need to fill these fields in (WCAG 1.3.5).
+USERNAME = {"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+CURRENT_PASSWORD = {"autocomplete": "current-password"}
+NEW_PASSWORD = {"autocomplete": "new-password"}
+
 
 class LoginForm(BaseForm):
-    email = StringField(_l("E-mail"), validators=[DataRequired()])
-    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    email = StringField(_l("E-mail"), validators=[DataRequired()], render_kw=USERNAME)
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired()], render_kw=CURRENT_PASSWORD
+    )
     remember = BooleanField(_l("Keep me logged in on this device"))
     next = HiddenField()
     submit = SubmitField(_l("Log in"))
 
 
 class PasswordChangeForm(BaseForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired()], render_kw=CURRENT_PASSWORD
+    )
     new_password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
         description=_l("At least %(count)s characters.", count=MIN_PASSWORD_LENGTH),
+        render_kw=NEW_PASSWORD,
     )
     confirm_password = PasswordField(
         _l("Repeat the new password"),
         validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
+        render_kw=NEW_PASSWORD,
     )
     submit_password = SubmitField(_l("Change password"))
 

@@ -71,7 +71,7 @@ def login():
             login_user(user, remember=form.remember.data)
             flash(_("You are logged in."), "success")
             return redirect(safe_next(form.next.data, default))
-        flash(_("Wrong e-mail or password, or the account is disabled."), "error")
+        form.form_errors.append(_("Wrong e-mail or password, or the account is disabled."))
     return render_template("auth/login.html", form=form)
 
 

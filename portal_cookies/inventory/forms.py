@@ -26,11 +26,13 @@ from wtforms.validators import DataRequired, Optional
 
 from ..forms import (
     CHOOSE,
+    URL_INPUT,
     MultiCheckboxField,
     QueryForm,
     Readable,
     Required,
     ValidatedForm,
+    category_options,
     choice_field,
     enum_field,
     minor_edit_field,
@@ -193,8 +195,8 @@ class EntryForm(CheckedForm):
         self.provider.choices = options(
             [(ident, p.name) for ident, p in self._providers.items()], empty=CHOOSE
         )
-        self.category.choices = options(
-            [(ident, category_label(c)) for ident, c in self._categories.items()], empty=CHOOSE
+        self.category.choices = category_options(
+            self._categories.values(), lambda category: category.id, empty=CHOOSE
         )
 
     @staticmethod
@@ -268,11 +270,11 @@ class CategoryForm(CheckedForm):
 
 class ProviderForm(CheckedForm):
     name = StringField(form_label("name"), validators=[Required()])
-    website = StringField(form_label("website"), render_kw={"type": "url", "spellcheck": "false"})
+    website = StringField(form_label("website"), render_kw=URL_INPUT)
     privacy_policy_url = StringField(
         form_label("privacy_policy_url"),
         description=_l("The address of the provider's privacy policy."),
-        render_kw={"type": "url", "spellcheck": "false"},
+        render_kw=URL_INPUT,
     )
     country = SelectField(
         form_label("country"),
@@ -375,9 +377,8 @@ class EntryFilterForm(QueryForm):
         super().__init__(*args, **kwargs)
         self._categories = {c.slug: c for c in queries.list_categories()}
         self._providers = {p.id: p for p in queries.list_providers()}
-        self.category.choices = options(
-            [(slug, category_label(c)) for slug, c in self._categories.items()],
-            empty=_("All categories"),
+        self.category.choices = category_options(
+            self._categories.values(), lambda category: category.slug, empty=_("All categories")
         )
         self.provider.choices = options(
             [(ident, p.name) for ident, p in self._providers.items()], empty=_("All providers")

@@ -63,6 +63,11 @@ class TextUnit(Model):
     def source_text(self) -> str:
         return self.text(self.source_language)
 
+    def text_or_source(self, language: str) -> tuple[str, str]:
+        """The text in ``language``, else the source text; and the language of the one given."""
+        text = self.text(language)
+        return (text, language) if text else (self.source_text, self.source_language)
+
 
 class TextVersion(Model):
     """One saved text in one language; never changed once written."""

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import checks, texts
 from ..audit import record_event
-from ..contexts import SECTION_ORDER, section_name
+from ..contexts import SECTION_ORDER, section_name, section_name_language
 from ..extensions import db
 from ..markdown import clean_markdown
 from ..models import AuditEvent, CurrentText, PolicyText, TextKind, TextUnit, TextVersion, User
@@ -91,6 +91,10 @@ class SectionRow:
     @property
     def is_page_title(self) -> bool:
         return is_page_title(self.section)
+
+    @property
+    def name_language(self) -> str | None:
+        return section_name_language(self.section)
 
     @property
     def errors(self) -> list[checks.Problem]:

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from .. import checks
 from ..access import current_actor, editors_only, require_login
-from ..contexts import section_name
+from ..contexts import section_name, section_name_language
 from ..forms import MoveForm
 from ..lookup import get_or_404
 from ..models import PolicyText
@@ -41,6 +41,7 @@ def _section_page(
         "policy_texts/section.html",
         section=section,
         name=section_name(section) if section else None,
+        name_language=section_name_language(section) if section else None,
         is_page_title=section is not None and services.is_page_title(section),
         form=form,
         conflict=conflict,

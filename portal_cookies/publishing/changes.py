@@ -115,6 +115,8 @@ class PolicyDiff:
     """``old`` (None before the first publication) turned into ``new``."""
 
     initial: bool
+    # The language of the categories' names and the headings of the sections an operator added.
+    source_language: str = ""
     entries_added: list[Item] = field(default_factory=list)
     entries_removed: list[Item] = field(default_factory=list)
     entries_changed: list[ItemChange] = field(default_factory=list)
@@ -396,7 +398,7 @@ def _compare_sections(
 def compare(old: dict[str, Any] | None, new: dict[str, Any]) -> PolicyDiff:
     """What changed from ``old`` (None before the first publication) to ``new``."""
     languages = _languages_of(old, new)
-    diff = PolicyDiff(initial=old is None)
+    diff = PolicyDiff(initial=old is None, source_language=new["portal"]["source_language"])
     old_entries = {
         key: _flat_entry(entry, category)
         for key, (entry, category) in (entries_of(old) if old else {}).items()

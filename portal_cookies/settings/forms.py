@@ -8,14 +8,14 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 
-from ..forms import BaseForm, Required
+from ..forms import EMAIL_INPUT, URL_INPUT, BaseForm, Required
 from ..labels import form_label
 from ..models import PortalSettings
 from ..portal import PortalValues, portal_values, validate_portal
 
 LANGUAGE_SEPARATORS = re.compile(r"[\s,;]+")
-URL = {"type": "url", "spellcheck": "false"}
-EMAIL = {"type": "email", "spellcheck": "false", "autocomplete": "off"}
+URL = URL_INPUT
+EMAIL = {**EMAIL_INPUT, "autocomplete": "off"}
 
 
 class SettingsForm(BaseForm):

@@ -4,14 +4,23 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
+from sqlalchemy.orm import selectinload
 from wtforms import HiddenField, SearchField, SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import enum_coerce
 from wtforms.validators import DataRequired, Length
 
 from ..extensions import db
-from ..forms import BaseForm, QueryForm, choice_field, enum_field, optional, options
+from ..forms import (
+    BaseForm,
+    QueryForm,
+    category_options,
+    choice_field,
+    enum_field,
+    optional,
+    options,
+)
 from ..i18n import language_name
-from ..models import Category, Provider, TextKind
+from ..models import Category, Provider, TextKind, TextUnit
 from .services import MAX_TRANSLATION_LENGTH, QueueFilter, QueueParams, target_languages
 
 FILTER_LABELS = {
@@ -52,11 +61,13 @@ class QueueForm(QueryForm):
         self.language.default = languages[0] if languages else ""
         if not self.language.raw_data:
             self.language.data = self.language.default
-        categories = db.session.execute(
-            sa.select(Category.slug).order_by(Category.position, Category.id)
-        ).scalars()
-        self.category.choices = options(
-            [(slug, slug) for slug in categories], empty=_("All categories")
+        categories = db.session.scalars(
+            sa.select(Category)
+            .options(selectinload(Category.name_unit).selectinload(TextUnit.current))
+            .order_by(Category.position, Category.id)
+        )
+        self.category.choices = category_options(
+            categories, lambda category: category.slug, empty=_("All categories")
         )
         providers = db.session.execute(
             sa.select(Provider.id, Provider.name).order_by(Provider.name)

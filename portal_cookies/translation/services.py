@@ -366,11 +366,13 @@ def suggest_translations(unit: TextUnit, language: str) -> list[Suggestion]:
     """Earlier translations whose source was identical or similar to this unit's source.
 
     Every translation version keeps the source it was made from, so the memory is simply
-    all of them: reverted, outdated and other units' translations included.
+    all of them: reverted, outdated and other units' translations included; but never the
+    text this unit already has in ``language``, which using would leave as it is.
     """
     source = unit.source_text
     if not source.strip():
         return []
+    current = unit.text(language)
     candidates = db.session.scalars(
         db.select(TextVersion)
         .join(TextUnit, TextUnit.id == TextVersion.unit_id)
@@ -384,7 +386,7 @@ def suggest_translations(unit: TextUnit, language: str) -> list[Suggestion]:
     ).all()
     best: dict[str, Suggestion] = {}
     for version in candidates:
-        if not version.text.strip() or version.text in best:
+        if not version.text.strip() or version.text in best or version.text == current:
             continue
         score = similarity(source, version.source_text or "")
         if score >= SUGGESTION_THRESHOLD:

@@ -165,7 +165,7 @@ def edit(unit_id: int, language: str):
             items=items,
         )
     except ServiceError as error:
-        flash(error.message, "error")
+        form.add_refusal(error)
         return _editor_page(unit, language, form, status_code=422, items=items)
     flash(_("Translation saved."), "success")
     args = _queue_form().query_args(leave_out=())

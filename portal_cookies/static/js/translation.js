@@ -4,7 +4,8 @@
 (function () {
   const form = document.getElementById("translation-form");
   const textarea = document.getElementById("text");
-  const memoryField = document.getElementById("memory_version_id");
+  // The hidden fields have no id: a page may hold several forms.
+  const memoryField = form && form.querySelector("[name=memory_version_id]");
   if (!form || !textarea) {
     return;
   }
