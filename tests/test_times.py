@@ -14,13 +14,9 @@ from portal_cookies.i18n import date_text, moment_text
 from portal_cookies.labels import describe_value
 from portal_cookies.models import Role
 from portal_cookies.portal import update_portal
+from portal_cookies.publishing.changelog import VersionRecord, render_changes
 from portal_cookies.publishing.content import build_content
-from portal_cookies.publishing.render import (
-    VersionRecord,
-    render_changes,
-    render_json,
-    render_page,
-)
+from portal_cookies.publishing.render import render_json, render_page
 from tests.helpers import log_in
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -30,16 +30,15 @@ from ..portal import MAX_LANGUAGE_CODE_LENGTH, get_settings
 from ..service_errors import ServiceError, one_change
 from ..texts import TextConflict
 from ..values import clean_text
+from .changelog import VersionRecord, render_changes
 from .changes import PolicyDiff, compare, needs_renewed_consent
 from .content import build_content, content_hash
 from .render import (
     FAVICON,
     STYLESHEET,
     Preview,
-    VersionRecord,
     mark_superseded_json,
     mark_superseded_page,
-    render_changes,
     render_json,
     render_page,
 )
