@@ -17,10 +17,13 @@ from ..models import (
     Provider,
     TextUnit,
 )
-from ..portal import SECTIONS_BEFORE_TABLES, get_settings
+from ..portal import SECTIONS_BEFORE_TABLES, get_settings, portal_values
 
 # Bumped if the shape below ever changes, so old versions can still be read.
 CONTENT_FORMAT = 1
+
+# How the team works, not what the page says: left out of the frozen portal settings.
+WORKFLOW_SETTINGS = frozenset({"review_required"})
 
 
 def _texts(unit: TextUnit, languages: list[str]) -> dict[str, str]:
@@ -101,18 +104,9 @@ def build_content(contexts: list[TextContext] | None = None) -> dict[str, Any]:
     return {
         "format": CONTENT_FORMAT,
         "portal": {
-            "name": settings.name,
-            "base_url": settings.base_url,
-            "source_language": settings.source_language,
-            "languages": languages,
-            "controller_name": settings.controller_name,
-            "controller_address": settings.controller_address,
-            "contact_email": settings.contact_email,
-            "dpo_email": settings.dpo_email,
-            "privacy_policy_url": settings.privacy_policy_url,
-            "consent_centre_url": settings.consent_centre_url,
-            "complaint_url": settings.complaint_url,
-            "time_zone": settings.time_zone,
+            name: value
+            for name, value in portal_values(settings).items()
+            if name not in WORKFLOW_SETTINGS
         },
         "reviewed_on": _reviewed_on(entries),
         "texts": {text.key: _texts(text.unit, languages) for text in policy_texts},
