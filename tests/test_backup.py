@@ -349,3 +349,12 @@ def test_rows_the_database_refuses_midway_leave_no_row(a_backup, runner):
     rewrite(a_backup, duplicate_row)
 
     refused(runner, a_backup, "The rows of current_texts break the database's rules")
+
+
+def test_a_row_with_other_columns_is_refused(a_backup, runner):
+    def hash_in_a_file_without_passwords(data):
+        data["tables"]["users"][0]["password_hash"] = "scrypt:1024:8:1$salt$hash"
+
+    rewrite(a_backup, hash_in_a_file_without_passwords)
+
+    refused(runner, a_backup, "row 1 of users does not have this table's columns")
