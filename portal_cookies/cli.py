@@ -1,14 +1,20 @@
-"""``flask users``, ``flask demo``, ``flask texts``, ``flask policy``, ``flask translate``: the
-command line of DESIGN.md §5."""
+"""``flask users``, ``flask demo``, ``flask texts``, ``flask policy``, ``flask portal``,
+``flask backup``, ``flask translate``: the command line of DESIGN.md §5."""
 
+import os
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 from babel.messages.frontend import CommandLineInterface
 from flask import Flask
 from flask.cli import AppGroup
 
+from . import backup
 from .auth import services as auth_services
 from .config import PROJECT_ROOT, TRANSLATIONS_PATH
 from .demo import load_demo_portal
@@ -412,6 +418,88 @@ def set_portal(languages, controller_address, disable_published, **values) -> No
     show_portal.callback()
 
 
+backup_cli = AppGroup("backup", help="Back up the whole portal to one file, and restore it.")
+
+
+@contextmanager
+def _complete_file(path: str) -> Iterator[BinaryIO]:
+    """Write to a new file beside ``path`` (readable by its owner only) and put it in place
+    once complete, so a failed write leaves an older file of that name intact; ``-`` is
+    standard output. Click's own atomic files replace the target even after an error."""
+    if path == "-":
+        yield click.get_binary_stream("stdout")
+        return
+    target = Path(path)
+    with tempfile.NamedTemporaryFile(
+        dir=target.parent, prefix=f".{target.name}.", delete=False
+    ) as file:
+        try:
+            yield file
+        except BaseException:
+            file.close()
+            os.unlink(file.name)
+            raise
+    os.replace(file.name, target)
+
+
+def _row_count(counts: dict[str, int]) -> str:
+    total = sum(counts.values())
+    return f"{total} row{'' if total == 1 else 's'} in {len(counts)} tables"
+
+
+@backup_cli.command("export")
+@click.argument("path", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--with-passwords",
+    is_flag=True,
+    help="Include the accounts' password hashes; the file is then a secret.",
+)
+def export_backup(path: str, with_passwords: bool) -> None:
+    """Write the whole portal to FILE (- for standard output) as one JSON document.
+
+    Settings, accounts, inventory, every text version, every published version with its
+    pages, dismissed warnings and the audit trail (docs/backup.md). Without --with-passwords
+    the accounts come back locked: an administrator sets new passwords after the restore.
+    """
+    try:
+        with _complete_file(path) as file:
+            counts = backup.write_backup(file, with_passwords=with_passwords)
+    except ServiceError as error:
+        _fail(error)
+    click.echo(f"Wrote {_row_count(counts)} to {path}.", err=True)
+    if with_passwords:
+        click.echo(
+            f"{path} holds the accounts' password hashes: keep it as secret as the database.",
+            err=True,
+        )
+
+
+@backup_cli.command("import")
+@click.argument(
+    "path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, allow_dash=True)
+)
+def import_backup(path: str) -> None:
+    """Restore FILE, written by `flask backup export`, into an empty database.
+
+    The database must be migrated (`flask db upgrade`) and hold no row. A damaged or foreign
+    file, a newer format, another schema revision or rows the database refuses change
+    nothing: the exit status is then 1.
+    """
+    with click.open_file(path, "rb") as file:
+        data = file.read()
+    try:
+        restored = backup.restore_backup(data)
+    except ServiceError as error:
+        _fail(error)
+    click.echo(f"Restored {_row_count(restored.counts)} from {path}.")
+    if not restored.with_passwords:
+        click.echo(
+            "The backup has no passwords: no account can log in until you give it one, "
+            "with `flask users set-password EMAIL`."
+        )
+
+
 def register(app: Flask) -> None:
-    for group in (users_cli, demo_cli, texts_cli, policy_cli, portal_cli, translate_cli):
+    groups = (users_cli, demo_cli, texts_cli, policy_cli, portal_cli, backup_cli, translate_cli)
+    for group in groups:
         app.cli.add_command(group)
