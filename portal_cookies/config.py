@@ -33,15 +33,21 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "UTC"
     BABEL_TRANSLATION_DIRECTORIES = str(TRANSLATIONS_PATH)
 
-    # Counters live in process memory by default; several instances share them through
-    # RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0.
+    # Counters live in each process's memory by default, so every worker counts on its own;
+    # RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 shares them between workers and instances.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
+    # A moving window: "10 per minute" holds for any 60 seconds, not per clock minute.
+    RATELIMIT_STRATEGY = "moving-window"
     # How many reverse proxies (load balancer, TLS terminator) stand in front of the app. Their
     # X-Forwarded-For/-Proto/-Host headers are then believed, so the login limit counts per
     # visitor instead of per proxy. 0 believes none: the right value when nothing is in front.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
-    LOGIN_RATE_LIMIT = "10 per minute"
+    # Failed logins only. One account: after five, wait a few seconds; never more than ten a
+    # minute, whatever the addresses. One address: many more, across accounts, so that the
+    # people behind one office NAT do not lock one another out with their typos.
+    LOGIN_ACCOUNT_LIMIT = "5 per 10 seconds;10 per minute;60 per hour"
+    LOGIN_ADDRESS_LIMIT = "50 per minute;200 per hour"
 
     INVENTORY_PAGE_SIZE = 25
     AUDIT_LOG_PAGE_SIZE = 50

@@ -5,12 +5,11 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from portal_cookies import create_app
 from portal_cookies.auth import services
-from portal_cookies.extensions import db, limiter
+from portal_cookies.extensions import db
 from portal_cookies.models import User
 from portal_cookies.users import services as users
-from tests.helpers import PASSWORD, error_summary, page_language, settings_for
+from tests.helpers import PASSWORD, error_summary, page_language
 
 NEW_PASSWORD = "a brand new passphrase"
 GENERIC_FAILURE = "Wrong e-mail or password, or the account is disabled."
@@ -246,62 +245,6 @@ def test_the_language_switch_refuses_an_unknown_language(client):
 def test_the_browser_language_is_used_on_the_login_page(client):
     assert page_language(client.get("/login", headers={"Accept-Language": "fr"})) == "fr"
     assert page_language(client.get("/login", headers={"Accept-Language": "de, en;q=0.5"})) == "en"
-
-
-@pytest.fixture
-def rate_limits(app, monkeypatch):
-    """Rate limits on, as in production, with fresh counters before and after."""
-    monkeypatch.setitem(app.config, "RATELIMIT_ENABLED", True)
-    limiter.reset()
-    yield
-    limiter.reset()
-
-
-@pytest.mark.usefixtures("rate_limits")
-def test_too_many_login_attempts_are_refused_for_a_while(client, make_user):
-    user = make_user()
-    limit = 10  # LOGIN_RATE_LIMIT: "10 per minute"
-    for _attempt in range(limit):
-        assert login(client, user.email, "a wrong guess").status_code == 200
-    response = login(client, user.email)
-    assert response.status_code == 429
-    page = response.get_data(as_text=True)
-    assert "Too many attempts" in page
-    assert "Wait a minute and try again." in page
-    assert not is_logged_in(client)
-    # Only attempts are limited: the page itself still shows.
-    assert client.get("/login").status_code == 200
-
-
-def test_behind_a_trusted_proxy_the_login_limit_counts_each_visitor(app, make_user):
-    proxied = create_app(
-        {
-            **settings_for(app.config["SQLALCHEMY_DATABASE_URI"]),
-            "TRUSTED_PROXIES": 1,
-            "RATELIMIT_ENABLED": True,
-        }
-    )
-    user = make_user()
-    client = proxied.test_client()
-    limiter.reset()
-    try:
-
-        def attempt(visitor: str):
-            return client.post(
-                "/login",
-                data={"email": user.email, "password": "a wrong guess"},
-                headers={"X-Forwarded-For": visitor},
-            )
-
-        for _attempt in range(10):
-            assert attempt("203.0.113.1").status_code == 200
-        assert attempt("203.0.113.1").status_code == 429
-        # Another visitor behind the same proxy is not locked out with the first.
-        assert attempt("203.0.113.2").status_code == 200
-    finally:
-        limiter.reset()
-        with proxied.app_context():
-            db.engine.dispose()
 
 
 def test_a_wrong_method_says_which_ones_the_address_accepts(client):

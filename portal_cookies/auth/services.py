@@ -10,6 +10,8 @@ from ..extensions import db
 from ..models import PASSWORD_METHOD, User, utcnow
 from ..service_errors import ServiceError
 from ..values import normalize_email
+from . import throttle
+from .throttle import TooManyFailedLogins as TooManyFailedLogins
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
@@ -27,16 +29,31 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(db.select(User).where(User.email == email))
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The active account with this e-mail and password, or None whatever was wrong."""
+def authenticate(email: str, password: str, client_address: str | None = None) -> User | None:
+    """The active account with this e-mail and password, or None whatever was wrong.
+
+    Failures are limited per account and per client address: past the limits, it raises
+    ``TooManyFailedLogins`` without checking the password, so the refusal says nothing about
+    it (``throttle``).
+    """
+    attempt = throttle.begin_attempt(email, client_address)
+    user = _check_credentials(email, password)
+    if user is None:
+        throttle.failed(attempt)
+        return None
+    throttle.succeeded(attempt)
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def _check_credentials(email: str, password: str) -> User | None:
     user = find_user(email)
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
         return None
     if not user.check_password(password) or not user.active:
         return None
-    user.last_login_at = utcnow()
-    db.session.commit()
     return user
 
 

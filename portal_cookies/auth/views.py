@@ -2,7 +2,6 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -13,7 +12,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import limiter
 from ..i18n import SESSION_LOCALE_KEY
 from ..service_errors import ServiceError
 from ..visitors import is_public_request
@@ -54,19 +52,19 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
-def _login_rate_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_rate_limit, methods=["POST"])
 def login():
     default = url_for("dashboard.index")
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next"), default))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        try:
+            user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
+        except services.TooManyFailedLogins as refusal:
+            form.form_errors.append(refusal.message)
+            retry = {"Retry-After": str(refusal.retry_after)}
+            return render_template("auth/login.html", form=form), 429, retry
         if user is not None:
             login_user(user, remember=form.remember.data)
             flash(_("You are logged in."), "success")
