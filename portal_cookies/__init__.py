@@ -1,6 +1,7 @@
 """portal-cookies: keep an open-data portal's cookie inventory and publish its cookie policy."""
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, current_app
@@ -8,13 +9,13 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli, errors, i18n
-from .access import load_user
 from .audit_log import bp as audit_log_bp
 from .auth import bp as auth_bp
 from .config import INSTANCE_PATH, MIGRATIONS_PATH, Config
 from .dashboard import bp as dashboard_bp
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .inventory import bp as inventory_bp
+from .login_sessions import load_user
 from .policy_texts import bp as policy_texts_bp
 from .public import bp as public_bp
 from .publishing import bp as publishing_bp
@@ -42,6 +43,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             '`python -c "import secrets; print(secrets.token_hex(32))"`. '
             "`make run` does this for development and keeps the value in instance/secret_key."
         )
+    _derive_settings(app)
     INSTANCE_PATH.mkdir(exist_ok=True)
     proxies = int(app.config["TRUSTED_PROXIES"])
     if proxies > 0:
@@ -54,6 +56,21 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.register(app)
     cli.register(app)
     return app
+
+
+def _derive_settings(app: Flask) -> None:
+    """Settings that follow others, however those were given (class, environment, tests)."""
+    config = app.config
+    # "Keep me logged in" must not travel in clear where the session does not.
+    config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
+    config["REMEMBER_COOKIE_DURATION"] = timedelta(seconds=int(config["REMEMBER_TOKEN_LIFETIME"]))
+    hosts = config["TRUSTED_HOSTS"]
+    if isinstance(hosts, str):
+        # FLASK_TRUSTED_HOSTS=a,b is not JSON, so it arrives as one string: Werkzeug would take
+        # each of its characters for a host.
+        config["TRUSTED_HOSTS"] = [
+            host.strip() for host in hosts.split(",") if host.strip()
+        ] or None
 
 
 def _init_extensions(app: Flask) -> None:

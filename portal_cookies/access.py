@@ -1,4 +1,5 @@
-"""Who may see what: the login loader, the role checks blueprints apply, the person acting."""
+"""Who may see what: the role checks blueprints apply, the person acting. Who is logged in
+is ``login_sessions``'s to say."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -7,22 +8,11 @@ from typing import ParamSpec, TypeVar
 from flask import abort
 from flask_login import current_user, login_required
 
-from .extensions import db, login_manager
+from .extensions import login_manager
 from .models import Role, User
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-
-def load_user(session_id: str) -> User | None:
-    """Sessions name the user and their session generation; an old generation is logged out."""
-    user_id, _sep, generation = session_id.partition(":")
-    if not (user_id.isdigit() and generation.isdigit()):
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or user.session_generation != int(generation):
-        return None
-    return user
 
 
 def require_login() -> None:

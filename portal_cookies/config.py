@@ -25,7 +25,17 @@ class Config:
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "") in {"1", "true", "True"}
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # REMEMBER_COOKIE_SECURE and REMEMBER_COOKIE_DURATION are not settings: create_app makes
+    # them follow SESSION_COOKIE_SECURE and REMEMBER_TOKEN_LIFETIME.
     PERMANENT_SESSION_LIFETIME = 8 * 3600
+    # Seconds a login may stay unused before it ends (portal_cookies.login_sessions).
+    SESSION_IDLE_TIMEOUT = 8 * 3600
+    # Seconds "keep me logged in" holds from the moment of logging in, used or not.
+    REMEMBER_TOKEN_LIFETIME = 30 * 24 * 3600
+    # The host names this app answers to, comma-separated ("cookies.example.org,localhost"):
+    # a request naming another Host gets 400, so no address is ever built from a forged one.
+    # Unset, any host is answered (development).
+    TRUSTED_HOSTS: str | list[str] | None = os.environ.get("TRUSTED_HOSTS") or None
 
     WTF_CSRF_TIME_LIMIT = 8 * 3600
 

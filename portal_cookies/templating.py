@@ -16,11 +16,15 @@ from .i18n import date_text, format_duration, interface_time_zone, language_name
 from .labels import action_label, describe_value, field_label, label_of
 from .models import TextUnit
 from .portal import get_settings
+from .visitors import is_public_request
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+# A year. Subdomains are left out: other services of the portal's domain may not all be on
+# HTTPS yet, and this app cannot know.
+HSTS = "max-age=31536000"
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -87,4 +91,13 @@ def register_template_helpers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if app.config["SESSION_COOKIE_SECURE"]:
+            # Served over HTTPS: browsers never try this host over plain HTTP again, where
+            # the cookies would not go and a network attacker could answer instead.
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
+        if request.endpoint != "static" and not is_public_request():
+            # The administration's pages and downloads are for the person logged in: no
+            # browser history, proxy or shared cache keeps a copy. The public pages keep
+            # their own caching (public.views).
+            response.headers["Cache-Control"] = "no-store"
         return response

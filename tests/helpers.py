@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from portal_cookies.demo import load_demo_portal
 from portal_cookies.extensions import db
 from portal_cookies.inventory import services as inventory
+from portal_cookies.login_sessions import open_login
 from portal_cookies.models import (
     Category,
     CookieName,
@@ -103,6 +104,11 @@ def error_summary(response) -> str:
     return found.group(0) if found else ""
 
 
+def csrf_token(page: str) -> str:
+    """The CSRF token of the first form on ``page``."""
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
 def page_title(response) -> str:
     found = re.search(r"<title>(.*?)</title>", response.text, re.S)
     assert found, "the page has no <title>"
@@ -117,6 +123,7 @@ def log_in(client: FlaskClient, role: Role | str) -> User:
     user = User(email=f"{role.value}-{number}@example.org", role=role, password_hash="!")
     db.session.add(user)
     db.session.commit()
+    open_login(user, remember=False)
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True

@@ -1,6 +1,5 @@
 """Every form that changes something needs the token of a page this site rendered."""
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -8,13 +7,9 @@ import pytest
 
 from portal_cookies.extensions import db
 from portal_cookies.models import User
-from tests.helpers import PASSWORD, page_language
+from tests.helpers import PASSWORD, csrf_token, page_language
 
 pytestmark = pytest.mark.usefixtures("csrf_enabled")
-
-
-def csrf_token(page: str) -> str:
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
 
 def logged_in(client, user) -> bool:

@@ -10,8 +10,10 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
+from .. import login_sessions
+from ..access import current_actor
 from ..i18n import SESSION_LOCALE_KEY
 from ..service_errors import ServiceError
 from ..visitors import is_public_request
@@ -66,7 +68,7 @@ def login():
             retry = {"Retry-After": str(refusal.retry_after)}
             return render_template("auth/login.html", form=form), 429, retry
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            login_sessions.log_in(user, remember=form.remember.data)
             flash(_("You are logged in."), "success")
             return redirect(safe_next(form.next.data, default))
         form.form_errors.append(_("Wrong e-mail or password, or the account is disabled."))
@@ -76,7 +78,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
+    login_sessions.log_out(current_actor())
     flash(_("You are logged out."), "success")
     return redirect(url_for("auth.login"))
 
@@ -95,8 +97,7 @@ def account():
         except ServiceError as error:
             password_form.new_password.errors = [*password_form.new_password.errors, error.message]
         else:
-            # The new password logs out every other session; keep this one.
-            login_user(current_user._get_current_object())
+            login_sessions.keep_this_login(current_actor())
             flash(_("Your password was changed. Other sessions were logged out."), "success")
             return redirect(url_for("dashboard.index" if was_one_time else "auth.account"))
     if preferences_form.submit_preferences.data and preferences_form.validate_on_submit():

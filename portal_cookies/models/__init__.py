@@ -20,7 +20,14 @@ from .enums import (
     TextState,
 )
 from .inventory import Category, CheckDismissal, CookieEntry, CookieName, Provider
-from .people import DEFAULT_COMPLAINT_URL, DEFAULT_TIME_ZONE, PASSWORD_METHOD, PortalSettings, User
+from .people import (
+    DEFAULT_COMPLAINT_URL,
+    DEFAULT_TIME_ZONE,
+    PASSWORD_METHOD,
+    LoginSession,
+    PortalSettings,
+    User,
+)
 from .policy import PolicyPage, PolicyText, PolicyVersion, pick_note
 from .texts import CurrentText, TextUnit, TextVersion
 
@@ -39,6 +46,7 @@ __all__ = [
     "DurationUnit",
     "ExemptionGround",
     "Location",
+    "LoginSession",
     "Model",
     "Party",
     "PolicyPage",

@@ -68,6 +68,10 @@ class User(UserMixin, Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    # Not a column: the token of the login this object was opened or loaded for
+    # (portal_cookies.login_sessions). Each login of the account has its own.
+    login_token = None
+
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
 
@@ -83,8 +87,33 @@ class User(UserMixin, Model):
         return self.active
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_generation}"
+        """What the session and remember cookies carry: the account, its session generation
+        and the login's token, so that ending the login or bumping the generation ends both."""
+        return f"{self.id}:{self.session_generation}:{self.login_token}"
 
     @property
     def is_editor(self) -> bool:
         return self.role in Role.EDITORS
+
+
+class LoginSession(Model):
+    """One login in one browser, kept on the server so that logging out ends it for good.
+
+    The session cookie and the "keep me logged in" cookie both carry its token
+    (``User.get_id``): deleting the row refuses both, wherever they were copied to.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The SHA-256 of the token: a copy of the table opens no session.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the login was last used, to the minute: it ends after SESSION_IDLE_TIMEOUT unused.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # For "keep me logged in": the login holds until then, used or not.
+    remember_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<LoginSession {self.id} of user {self.user_id}>"
