@@ -102,7 +102,7 @@ run "GET /fr/cookies (If-None-Match)" /fr/cookies "If-None-Match: $ETAG"
 run "GET /fr/cookies.json" /fr/cookies.json
 run "GET /fr/cookies/v/1" /fr/cookies/v/1
 run "GET /cookies (redirect)" /cookies "Accept-Language: en"
-run "GET /healthz (one SELECT 1)" /healthz
+run "GET /healthz (database and schema)" /healthz
 SIZE=$(curl -s "$BASE/fr/cookies" | wc -c)
 stop
 

@@ -1,14 +1,24 @@
-"""Error pages in the interface language; a failed request leaves no half-written data."""
+"""Error pages in the interface language; a failed request leaves no half-written data.
 
-from flask import Flask, make_response, render_template, request
+The database out of reach is a 503 with ``Retry-After``, not a failure of the code: the
+visitors' error page (it reads nothing from the database, not even the user), and a public
+address's error keeps its kind (JSON for a ``.json`` address, ``visitor_pages``).
+"""
+
+from flask import Flask, Response, current_app, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
-from .extensions import db
+from .extensions import DATABASE_UNAVAILABLE, db
+from .i18n import in_language, request_locale
 from .visitor_pages import address_language, current_frame, error_page, not_found
 from .visitors import is_public_request
+
+# Seconds a client is asked to wait before trying again while the database is out of reach:
+# about what a database restart or a failover takes.
+RETRY_AFTER = 30
 
 
 def _page(code: int, title: str, message: str):
@@ -18,9 +28,27 @@ def _page(code: int, title: str, message: str):
     unmatched = request.url_rule is None and not current_user.is_authenticated
     if is_public_request() or unmatched:
         if code == 404:
-            return not_found(address_language(request.path), current_frame())
+            try:
+                frame = current_frame()
+            except DATABASE_UNAVAILABLE:
+                return _unavailable()
+            return not_found(address_language(request.path), frame)
         return error_page(code, title, message)
     return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def _unavailable() -> Response:
+    with in_language(request_locale()):
+        response = error_page(
+            503,
+            _("Temporarily unavailable"),
+            _(
+                "The database cannot be reached at the moment and nothing was saved. "
+                "Try again in a minute."
+            ),
+        )
+    response.retry_after = RETRY_AFTER
+    return response
 
 
 def register(app: Flask) -> None:
@@ -58,6 +86,21 @@ def register(app: Flask) -> None:
             # HTTP requires a 405 to say which methods the address does accept.
             response.headers["Allow"] = ", ".join(error.valid_methods)
         return response
+
+    def database_unavailable(error: Exception):
+        current_app.logger.warning(
+            "%s %s: the database did not answer (%s)",
+            request.method,
+            request.path,
+            getattr(error, "orig", None) or error,
+        )
+        # The session goes, with its connection: nothing half-done on a cut connection is left
+        # for what runs after in this request.
+        db.session.remove()
+        return _unavailable()
+
+    for unavailable in DATABASE_UNAVAILABLE:
+        app.register_error_handler(unavailable, database_unavailable)
 
     @app.errorhandler(InternalServerError)
     def server_error(error: InternalServerError):

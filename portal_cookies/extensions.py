@@ -7,7 +7,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, exc
 from sqlalchemy.orm import DeclarativeBase
 
 # Alembic's batch mode on SQLite recreates tables and needs every constraint to have a name.
@@ -25,6 +25,11 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The errors that say the database could not answer (down, unreachable, a connection cut, a
+# pool exhausted, a lock held too long), as opposed to a statement it refused: worth trying
+# again in a moment.
+DATABASE_UNAVAILABLE = (exc.OperationalError, exc.InterfaceError, exc.TimeoutError)
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()

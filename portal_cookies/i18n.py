@@ -33,14 +33,29 @@ def select_locale() -> str:
     # Public pages carry their language in the URL and must never touch the session (loading
     # the current user may write to it): without a language of the interface there, the
     # browser's choice.
-    lang = (request.view_args or {}).get("lang")
-    if lang in INTERFACE_LANGUAGES:
+    lang = _address_locale()
+    if lang:
         return lang
     if not is_public_request():
         if current_user.is_authenticated and current_user.locale in INTERFACE_LANGUAGES:
             return current_user.locale
         if session.get(SESSION_LOCALE_KEY) in INTERFACE_LANGUAGES:
             return session[SESSION_LOCALE_KEY]
+    return _browser_locale()
+
+
+def request_locale() -> str:
+    """The interface language the request itself asks for, its address's else the browser's:
+    for a page that cannot load the user, when the database is out of reach."""
+    return _address_locale() or _browser_locale()
+
+
+def _address_locale() -> str | None:
+    lang = (request.view_args or {}).get("lang")
+    return lang if lang in INTERFACE_LANGUAGES else None
+
+
+def _browser_locale() -> str:
     return (
         request.accept_languages.best_match(INTERFACE_LANGUAGES)
         or current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -11,12 +11,17 @@ visitor's page needs neither, only the language and the template globals (``_``,
 and speak the language of the address when the portal has it, else its source language: the
 current version's languages once the policy is published, the settings' before. "Not found"
 links to the current policy in each of its languages. The other errors (a refused method, a
-failure) touch no database: they speak the request's language, without the portal's name.
+failure, the database out of reach) touch no database: they speak the request's language,
+without the portal's name.
+
+A ``.json`` address is read by programs (consent banners), which cannot read a page: its
+errors are JSON, as RFC 9457 problem details (``application/problem+json``), never HTML.
 """
 
+import json
 from dataclasses import dataclass
 
-from flask import Response, current_app, url_for
+from flask import Response, current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -72,6 +77,13 @@ def _place(language: str, frame: PublishedFrame | None) -> _Place:
 def not_found(language: str, frame: PublishedFrame | None) -> Response:
     """A visitor's 404 at an address naming ``language``; ``frame``: the current version's,
     None before the first publication."""
+    if _wants_json():
+        # The page's language, without reading the settings as the page does before the
+        # first publication (English then).
+        if frame is not None and language not in frame.languages:
+            language = frame.languages[0]
+        with in_language(language):
+            return _problem(404, _("Page not found"), _("There is nothing at this address."))
     place = _place(language, frame)
     with in_language(place.language):
         page = _render(
@@ -86,6 +98,16 @@ def not_found(language: str, frame: PublishedFrame | None) -> Response:
 
 def not_published(language: str) -> Response:
     """The policy's addresses before the first publication: a 404 that says why."""
+    if _wants_json():
+        with in_language(language):
+            return _problem(
+                404,
+                _("No cookie policy yet"),
+                _(
+                    "This portal has not published its cookie policy yet. It will appear at "
+                    "this address once it is published."
+                ),
+            )
     place = _place(language, None)
     with in_language(place.language):
         page = _render("public/not_published.html", place, code=404)
@@ -95,10 +117,13 @@ def not_published(language: str) -> Response:
 def error_page(code: int, title: str, message: str) -> Response:
     """Any other visitor's error page, in the request's language, without a database query: a
     failure may come from the database itself."""
-    page = _render(
-        "public/error.html", _Place(str(get_locale())), code=code, title=title, message=message
-    )
-    response = _uncached(page, code)
+    if _wants_json():
+        response = _problem(code, title, message)
+    else:
+        page = _render(
+            "public/error.html", _Place(str(get_locale())), code=code, title=title, message=message
+        )
+        response = _uncached(page, code)
     # Its language may come from Accept-Language.
     response.vary.add("Accept-Language")
     return response
@@ -126,6 +151,24 @@ def _render(template: str, place: _Place, **context: object) -> str:
         ],
         **context,
     )
+
+
+def _wants_json() -> bool:
+    return request.path.endswith(".json")
+
+
+def _problem(code: int, title: str, detail: str) -> Response:
+    """An error as RFC 9457 problem details, for the readers of a ``.json`` address."""
+    problem = {"type": "about:blank", "status": code, "title": title, "detail": detail}
+    response = current_app.response_class(
+        json.dumps(problem, ensure_ascii=False),
+        status=code,
+        mimetype="application/problem+json",
+    )
+    response.cache_control.no_store = True
+    # As for the policy's JSON: a consent banner on another origin may read why it failed.
+    response.access_control_allow_origin = "*"
+    return response
 
 
 def _uncached(page: str, code: int) -> Response:

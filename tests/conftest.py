@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from playwright.sync_api import Page, sync_playwright
@@ -23,7 +24,14 @@ from portal_cookies.models import people as accounts_model
 from portal_cookies.users import services as users_services
 from tests.accessibility import PageAudit, install_checkers
 from tests.browser import launch, new_context, require_chromium
-from tests.helpers import PASSWORD, RequestClient, database_url, settings_for, stored_pages
+from tests.helpers import (
+    PASSWORD,
+    RequestClient,
+    database_url,
+    settings_for,
+    stamp_migration_head,
+    stored_pages,
+)
 
 # scrypt's memory-hard cost (PASSWORD_METHOD) takes about 0.2 s per hash and per login:
 # the suite makes and logs in thousands of accounts, so it hashes with a small cost instead.
@@ -53,10 +61,13 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     with app.app_context():
         db.drop_all()
         db.create_all()
+        stamp_migration_head()
     yield app
     with app.app_context():
         db.session.remove()
         db.drop_all()
+        with db.engine.begin() as connection:
+            connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
         db.engine.dispose()
 
 

@@ -22,7 +22,13 @@ from portal_cookies.models import (
     TextVersion,
     User,
 )
-from tests.helpers import PASSWORD, count_rows, publish_a_second_demo_version, translate
+from tests.helpers import (
+    PASSWORD,
+    count_rows,
+    publish_a_second_demo_version,
+    stamp_migration_head,
+    translate,
+)
 
 
 def empty_the_database() -> None:
@@ -72,19 +78,19 @@ def rich_portal(make_cookie, make_user):
 
 @pytest.fixture
 def alembic_version():
-    """Stamp the test database, made by ``db.create_all()``, as ``flask db upgrade`` would:
-    ``stamp(revision)``; the stamp is removed afterwards."""
-    table = sa.table("alembic_version", sa.column("version_num"))
+    """Stamp the test database (at the migration head, as ``flask db upgrade`` leaves it) at
+    another revision: ``stamp(revision)``; the head is stamped again afterwards."""
 
     def stamp(revision: str) -> None:
         with db.engine.begin() as connection:
-            connection.execute(sa.text("CREATE TABLE alembic_version (version_num VARCHAR(32))"))
-            connection.execute(table.insert().values(version_num=revision))
+            connection.execute(
+                sa.text("UPDATE alembic_version SET version_num = :revision"),
+                {"revision": revision},
+            )
 
     yield stamp
     db.session.remove()
-    with db.engine.begin() as connection:
-        connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+    stamp_migration_head()
 
 
 def test_every_table_is_backed_up_or_excluded_with_a_reason(runner, tmp_path):

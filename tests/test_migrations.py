@@ -12,9 +12,10 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
+from portal_cookies import create_app
 from portal_cookies.config import PROJECT_ROOT
 from portal_cookies.extensions import db
-from tests.helpers import TEST_DATABASE_URL
+from tests.helpers import TEST_DATABASE_URL, settings_for
 
 
 def flask(url: str, *args: str) -> subprocess.CompletedProcess:
@@ -132,3 +133,24 @@ def test_a_version_s_note_becomes_its_note_in_the_source_language_and_back(tmp_p
             assert list(back) == ["First version", ""]
     finally:
         engine.dispose()
+
+
+def test_healthz_says_ok_only_once_the_database_is_migrated_to_the_head(empty_database):
+    """A load balancer must not send visitors to an instance whose database is empty or
+    behind its code."""
+    instance = create_app(settings_for(empty_database))
+
+    def health() -> tuple[int, dict]:
+        response = instance.test_client().get("/healthz")
+        return response.status_code, response.json
+
+    try:
+        assert health() == (503, {"status": "error", "database": "ok", "schema": "missing"})
+        assert flask(empty_database, "db", "upgrade", "0004").returncode == 0
+        assert health() == (503, {"status": "error", "database": "ok", "schema": "behind"})
+        upgrade = flask(empty_database, "db", "upgrade")
+        assert upgrade.returncode == 0, upgrade.stderr
+        assert health() == (200, {"status": "ok", "database": "ok", "schema": "ok"})
+    finally:
+        with instance.app_context():
+            db.engine.dispose()

@@ -439,16 +439,13 @@ def test_before_the_first_publication_cookies_says_so_in_the_source_language(cli
     ("path", "title"),
     [
         ("/en/cookies/v/2", "Page not found"),
-        ("/en/cookies/v/2.json", "Page not found"),
         ("/en/cookies/v/0", "Page not found"),
         (f"/en/cookies/v/{2**31}", "Page not found"),
-        (f"/en/cookies/v/{2**63}.json", "Page not found"),
         (f"/en/cookies/v/{10**40}", "Page not found"),
         ("/en/cookies/v/abc", "Page not found"),
         ("/en/cookie", "Page not found"),
         # Not a language of the policy: its source language.
         ("/de/cookies", "Page introuvable"),
-        ("/de/cookies.json", "Page introuvable"),
         ("/de/cookies/changes", "Page introuvable"),
         ("/de/cookies/v/1", "Page introuvable"),
         ("/fr-FR/cookies", "Page introuvable"),
@@ -469,6 +466,59 @@ def test_unknown_addresses_are_clear_404s_that_lead_to_the_policy(client, publis
     assert '<header class="masthead">' in page
     assert '<a href="/fr/cookies" hreflang="fr" lang="fr">Français</a>' in page
     assert '<a href="/en/cookies" hreflang="en" lang="en">English</a>' in page
+
+
+def assert_problem(response, status: int, title: str) -> dict:
+    """An error a program can read: RFC 9457 problem details, never a page."""
+    assert response.status_code == status
+    assert response.headers["Content-Type"] == "application/problem+json"
+    problem = json.loads(response.get_data())
+    assert problem["type"] == "about:blank"
+    assert problem["status"] == status
+    assert problem["title"] == title
+    assert problem["detail"]
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert_no_cookie(response, response.request.path)
+    return problem
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("/en/cookies/v/2.json", "Page not found"),
+        (f"/en/cookies/v/{2**63}.json", "Page not found"),
+        ("/en/cookie.json", "Page not found"),
+        # Not a language of the policy: its source language, as its page.
+        ("/de/cookies.json", "Page introuvable"),
+        ("/de/cookies/v/1.json", "Page introuvable"),
+    ],
+)
+def test_a_json_address_answers_404_in_json(client, published, path, title):
+    assert_problem(client.get(path, headers={"Accept-Language": "en"}), 404, title)
+
+
+def test_a_json_address_before_the_first_publication_says_so_in_json(client):
+    problem = assert_problem(client.get("/en/cookies.json"), 404, "No cookie policy yet")
+
+    assert "has not published its cookie policy yet" in problem["detail"]
+
+
+def test_a_method_not_allowed_on_a_json_address_answers_in_json(client, published):
+    response = client.post("/fr/cookies.json")
+
+    assert_problem(response, 405, "Method not allowed")
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+
+
+def test_a_failure_on_a_json_address_answers_in_json(app, client, published, monkeypatch):
+    def fail():
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(published_versions, "current_version", fail)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+
+    assert_problem(client.get("/en/cookies.json"), 500, "Something went wrong")
 
 
 def test_the_404_masthead_names_the_portal_as_the_current_version_does(client, make_published):

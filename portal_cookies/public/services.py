@@ -17,11 +17,14 @@ with the next version, because:
 (``publishing.services.mark_superseded_page`` and ``mark_superseded_json``).
 """
 
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 
 import sqlalchemy as sa
+from alembic.script import ScriptDirectory
 
-from ..extensions import db
+from ..config import MIGRATIONS_PATH
+from ..extensions import DATABASE_UNAVAILABLE, db
 from ..published import CACHE_SIZE, PageKind, PublishedVersion, published_page, published_portal
 from ..publishing import services as publishing
 
@@ -57,10 +60,63 @@ def _superseded_page(
     return text.encode("utf-8")
 
 
-def database_is_reachable() -> bool:
+@dataclass(frozen=True)
+class Health:
+    """What ``/healthz`` tells a load balancer: whether the database answers (``"ok"`` or
+    ``"unreachable"``) and, when it does, whether its schema is the one this code needs:
+    ``"ok"`` at the head of ``migrations/``, ``"missing"`` (never migrated), ``"behind"`` (an
+    older revision: ``flask db upgrade`` was not run) or ``"unknown"`` (a revision this code
+    does not have, from a newer release or another branch)."""
+
+    database: str
+    schema: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.schema == "ok"
+
+    def report(self) -> dict[str, str]:
+        report = {"status": "ok" if self.ok else "error", "database": self.database}
+        return report | ({"schema": self.schema} if self.schema else {})
+
+
+def check_health() -> Health:
+    """Whether this instance can serve every address: a database that answers is not enough,
+    one that is empty or behind the code would fail on the first page that needs a new table
+    or column."""
     try:
-        db.session.execute(sa.text("SELECT 1"))
-    except sa.exc.SQLAlchemyError:
-        db.session.rollback()
-        return False
-    return True
+        # A connection of its own, not the request's session: a failure here leaves nothing
+        # behind for the next request of this thread.
+        with db.engine.connect() as connection:
+            stamped = _stamped_revisions(connection)
+    except DATABASE_UNAVAILABLE:
+        return Health(database="unreachable")
+    heads, known = _migration_revisions()
+    if stamped == heads:
+        schema = "ok"
+    elif not stamped:
+        schema = "missing"
+    elif stamped <= known:
+        schema = "behind"
+    else:
+        schema = "unknown"
+    return Health(database="ok", schema=schema)
+
+
+# Alembic's table of the revisions a database is migrated to (one row per head).
+_VERSION_TABLE = "alembic_version"
+
+
+def _stamped_revisions(connection: sa.Connection) -> frozenset[str]:
+    if not sa.inspect(connection).has_table(_VERSION_TABLE):
+        return frozenset()
+    return frozenset(connection.scalars(sa.text("SELECT version_num FROM alembic_version")))
+
+
+@cache
+def _migration_revisions() -> tuple[frozenset[str], frozenset[str]]:
+    """The heads of ``migrations/`` and every revision in it; read once per process, since
+    the files change only with a new release."""
+    scripts = ScriptDirectory(str(MIGRATIONS_PATH))
+    known = frozenset(script.revision for script in scripts.walk_revisions())
+    return frozenset(scripts.get_heads()), known

@@ -9,7 +9,7 @@ chrome (no CSRF token, so no session cookie).
 
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, redirect, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, redirect, request, url_for
 
 from .. import published
 from ..published import PageKind, PublishedVersion
@@ -27,10 +27,13 @@ MEDIA_TYPES = {
 
 @bp.get("/healthz")
 def healthz():
-    """For load balancers: the process answers and the database is reachable."""
-    if services.database_is_reachable():
-        return {"status": "ok", "database": "ok"}, 200
-    return {"status": "error", "database": "unreachable"}, 503
+    """For load balancers: 200 when the database answers and is migrated to this code's
+    schema, else 503 with the reason (``services.Health``)."""
+    health = services.check_health()
+    response = jsonify(health.report())
+    response.status_code = 200 if health.ok else 503
+    response.cache_control.no_store = True
+    return response
 
 
 @bp.get("/favicon.ico")
