@@ -29,9 +29,12 @@ run: translations instance/secret_key
 	FLASK_SECRET_KEY=$$(cat instance/secret_key) $(BIN)/flask demo load
 	FLASK_SECRET_KEY=$$(cat instance/secret_key) $(BIN)/flask run --host 127.0.0.1 --port 5000
 
+# bandit reads what is deployed; the tests are not (their asserts and subprocesses are their
+# language). Each exception is a `# nosec <test>` comment, explained where it is made.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -r portal_cookies migrations wsgi.py bench
 
 # The suite runs on SQLite; when TEST_DATABASE_URL is set it runs again on that database,
 # and the tests that need PostgreSQL itself run in that second pass only.

@@ -118,7 +118,7 @@ def reset_password(user: User, actor: User | None) -> str:
         user,
         label=user.email,
         before={"must_change_password": before},
-        after={"must_change_password": True},
+        after={"must_change_password": user.must_change_password},
     )
     db.session.commit()
     return password
