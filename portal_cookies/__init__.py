@@ -19,6 +19,7 @@ from .login_sessions import load_user
 from .policy_texts import bp as policy_texts_bp
 from .public import bp as public_bp
 from .publishing import bp as publishing_bp
+from .request_limits import FormLimitedRequest
 from .settings import bp as settings_bp
 from .templating import register_template_helpers
 from .translation import bp as translation_bp
@@ -32,6 +33,7 @@ class ConfigurationError(RuntimeError):
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(INSTANCE_PATH))
+    app.request_class = FormLimitedRequest
     app.config.from_object(Config)
     app.config.from_prefixed_env()
     if test_config is not None:

@@ -39,6 +39,16 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = 8 * 3600
 
+    # A request body larger than this answers 413 before it is read: room for the largest
+    # upload, a PO file of the portal's texts (a few hundred kilobytes for a large portal).
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    # A form's text fields: each field of a multipart form, and a urlencoded form as a whole
+    # (request_limits). The longest text is 10,000 characters, 120 kB once percent-encoded
+    # at worst; Flask's default of 500 kB leaves room for a form of several.
+    MAX_FORM_MEMORY_SIZE = 500_000
+    # The only multipart form, the PO upload, has three parts (token, file, button).
+    MAX_FORM_PARTS = 20
+
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     BABEL_TRANSLATION_DIRECTORIES = str(TRANSLATIONS_PATH)

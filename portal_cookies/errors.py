@@ -73,6 +73,13 @@ def register(app: Flask) -> None:
             ),
             404: (_("Page not found"), _("There is nothing at this address.")),
             405: (_("Method not allowed"), _("This address does not accept that kind of request.")),
+            413: (
+                _("Too much data"),
+                _(
+                    "What was sent is larger than this site accepts, so it was not read and "
+                    "nothing was saved. Send a smaller file, or shorter texts."
+                ),
+            ),
             429: (
                 _("Too many attempts"),
                 _("Too many requests in a short time. Wait a minute and try again."),

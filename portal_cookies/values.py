@@ -6,6 +6,7 @@ Each function returns the cleaned value or raises ServiceError naming the field 
 
 import re
 import string
+import unicodedata
 from urllib.parse import urlsplit
 
 from babel import Locale
@@ -21,7 +22,18 @@ MAX_URL_LENGTH = 500
 TOKEN_CHARS = frozenset("!#$%&'*+-.^_`|~" + string.ascii_letters + string.digits)
 PREFIX_PATTERN_END = ".*"
 HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters (C0 but tab and line breaks, DEL, C1) and lone surrogates, which UTF-8,
+# and so PostgreSQL, cannot store; NUL is one of them (PostgreSQL text cannot hold it at all).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# Tab and line breaks: whitespace in a multi-line text, refused in a single-line one.
+LAYOUT_CHARACTERS = re.compile(r"[\t\n\r]")
+# Bidirectional embeddings, overrides and isolates (U+202A-202E, U+2066-2069): invisible, they
+# reorder the text around them ("Trojan Source"), on our pages and wherever a text is copied.
+# Refused, not removed, so nothing a person wrote changes silently; a text in Arabic or Hebrew
+# needs none of them, since every page marks operator-written text dir="auto" or <bdi>.
+DIRECTION_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+_REFUSED = re.compile(f"{CONTROL_CHARACTERS.pattern}|{DIRECTION_CONTROLS.pattern}")
+_REFUSED_ON_ONE_LINE = re.compile(f"{_REFUSED.pattern}|{LAYOUT_CHARACTERS.pattern}")
 # CLDR territories that are not ISO 3166-1 country codes (regions, unions, test codes...).
 NOT_COUNTRIES = frozenset("AC CP CQ DG EA EU EZ IC QO TA UN XA XB XK ZZ".split())
 COUNTRY_CODES = frozenset(
@@ -37,9 +49,18 @@ def clean_text(
     max_length: int,
     required_message: str | None = None,
     single_line: bool = False,
+    *,
+    strip: bool = True,
 ) -> str:
-    """``value`` stripped; refused when empty (if required), too long or with control codes."""
-    text = (value or "").strip()
+    """``value`` stripped (unless ``strip`` is false: a translation keeps its spaces), refused
+    when empty (if required), too long, or holding a character no stored text may hold.
+
+    The one rule for every text the portal stores, whichever way it comes: a form, a PO import,
+    the command line. A refusal names the character and where it is, since most are invisible.
+    """
+    text = value or ""
+    if strip:
+        text = text.strip()
     if not text and required_message:
         raise ServiceError(required_message, field)
     if len(text) > max_length:
@@ -51,15 +72,47 @@ def clean_text(
             ),
             field,
         )
-    if CONTROL_CHARACTERS.search(text) or (single_line and ("\n" in text or "\r" in text)):
-        raise ServiceError(_("Remove the control characters or line breaks."), field)
+    _refuse_hidden_characters(text, field, single_line)
     return text
+
+
+def _character_name(char: str) -> str:
+    """``U+202E RIGHT-TO-LEFT OVERRIDE``; control characters have a code point only."""
+    return f"U+{ord(char):04X} {unicodedata.name(char, '')}".strip()
+
+
+def _refuse_hidden_characters(text: str, field: str, single_line: bool = False) -> None:
+    """ServiceError for the first character of ``text`` no stored text may hold: a control
+    character, a direction control, or (``single_line``) a tab or a line break."""
+    first = (_REFUSED_ON_ONE_LINE if single_line else _REFUSED).search(text)
+    if first is None:
+        return
+    char, position = first.group(), first.start() + 1
+    if DIRECTION_CONTROLS.match(char):
+        message = _(
+            "Remove the invisible direction control %(character)s (character %(position)s): it "
+            "changes the order in which the text around it reads.",
+            character=_character_name(char),
+            position=position,
+        )
+    elif char in "\n\r":
+        message = _(
+            "Keep it on one line: remove the line break (character %(position)s).",
+            position=position,
+        )
+    else:
+        message = _(
+            "Remove the control character %(character)s (character %(position)s).",
+            character=_character_name(char),
+            position=position,
+        )
+    raise ServiceError(message, field)
 
 
 def _quoted(char: str) -> str:
     if char == " ":
         return _("a space")
-    if CONTROL_CHARACTERS.search(char) or char in "\t\r\n":
+    if CONTROL_CHARACTERS.search(char) or LAYOUT_CHARACTERS.match(char):
         return _("a control character")
     return f"“{char}”"
 
@@ -117,6 +170,7 @@ def clean_url(url: str | None, field: str) -> str | None:
     url = (url or "").strip()
     if not url:
         return None
+    _refuse_hidden_characters(url, field, single_line=True)
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -126,7 +180,7 @@ def clean_url(url: str | None, field: str) -> str | None:
         parts.scheme.lower() not in ("http", "https")
         or not host
         or len(url) > MAX_URL_LENGTH
-        or any(char.isspace() or CONTROL_CHARACTERS.match(char) for char in url)
+        or any(char.isspace() for char in url)
     ):
         raise ServiceError(_("Give a full web address starting with https:// (or http://)."), field)
     return url
@@ -145,6 +199,7 @@ def clean_country(country: str | None) -> str | None:
 
 
 def normalize_email(email: str) -> str:
+    _refuse_hidden_characters(email.strip(), "email", single_line=True)
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:

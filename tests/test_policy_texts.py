@@ -229,7 +229,7 @@ def test_a_built_in_section_has_no_heading_of_its_own(portal):
 def test_the_page_title_is_one_line_and_stays_at_the_top(portal):
     title = portal["title"]
 
-    with pytest.raises(ServiceError, match="line breaks"):
+    with pytest.raises(ServiceError, match="Keep it on one line"):
         services.update_section(title, text="Politique\nde cookies", actor=None)
     with pytest.raises(ServiceError, match="heads the page"):
         services.update_section(title, text="Cookies", after_tables=True, actor=None)

@@ -527,7 +527,7 @@ def test_the_404_masthead_names_the_portal_as_the_current_version_does(client, m
 
     page = client.get("/en/cookies/v/7").get_data(as_text=True)
 
-    assert '<a href="https://data.example.org">DataCorsica</a>' in page
+    assert '<a href="https://data.example.org"><bdi>DataCorsica</bdi></a>' in page
     assert "<title>Page not found · DataCorsica</title>" in page
     assert '<link rel="icon" href="/static/favicon.svg"' in page
 

@@ -293,7 +293,7 @@ def test_the_page_links_its_other_languages_and_its_change_log(app, draft):
 
 def test_the_page_shows_texts_categories_and_an_empty_category(app, draft):
     html = french_page(published_at=PUBLISHED_AT)
-    assert "<h1>Politique de cookies</h1>" in html
+    assert '<h1 dir="auto">Politique de cookies</h1>' in html
     assert "Ce portail dépose <em>peu</em> de cookies." in html
     assert 'id="category-statistics"' in html
     assert "Aucun cookie dans cette catégorie." in html
@@ -342,9 +342,9 @@ def test_every_page_names_the_controller_how_to_reach_them_and_where_to_complain
 
     contact = html[html.index('<section class="section section--contact">') :]
     words = text_of(contact)
-    assert "<h2>Contact</h2>" in contact
+    assert '<h2 dir="auto">Contact</h2>' in contact
     assert "Controller Ville de Test Hôtel de ville 20000 Testville" in words
-    assert '<a href="mailto:dpo@example.org">dpo@example.org</a>' in contact
+    assert '<a href="mailto:dpo@example.org"><bdi>dpo@example.org</bdi></a>' in contact
     assert '<a href="mailto:dpo-ville@example.org">' in contact
     assert (
         '<a href="https://data.example.org/vie-privee">The portal\'s privacy policy</a>' in contact
@@ -375,7 +375,7 @@ def test_the_consent_section_shows_the_button_even_without_a_text(app, draft):
     html = english_page(content)
 
     section = html[html.index('<section class="section section--managing_consent">') :]
-    assert "<h2>Managing and withdrawing consent</h2>" in section
+    assert '<h2 dir="auto">Managing and withdrawing consent</h2>' in section
     assert "Change or withdraw your consent" in section.partition("</section>")[0]
 
 
@@ -383,7 +383,7 @@ def test_the_page_says_what_first_and_third_parties_are(app, draft):
     words = text_of(english_page())
 
     assert (
-        "First party Set by the portal itself, for its own address (data.example.org). "
+        "First party Set by the portal itself, for its own address ( data.example.org ). "
         "Third party Set by another organisation whose service the portal uses"
     ) in words
 
@@ -522,7 +522,7 @@ def test_a_draft_preview_shows_the_source_text_where_a_translation_is_missing(ap
     translate(draft.session.purpose_unit, "")
     with force_locale("fr"):
         html = services.preview_page("en", PREVIEW)
-    assert '<span class="is-untranslated" lang="fr">Garder' in html
+    assert '<bdi class="is-untranslated" lang="fr">Garder' in html
 
 
 def test_a_language_without_interface_catalog_gets_english_words(app, draft):
@@ -1154,13 +1154,15 @@ def test_a_version_keeps_its_note_in_each_language_given(draft):
     version = publish("Première version", note_translations={"en": "First version"})
     assert version.notes == {"fr": "Première version", "en": "First version"}
     assert "First version" in page_of(version, "en").changes_html
-    assert '<p class="note">Première version</p>' in page_of(version, "fr").changes_html
+    assert '<p class="note" dir="auto">Première version</p>' in page_of(version, "fr").changes_html
 
 
 def test_a_missing_translation_of_the_note_reads_in_the_source_language_marked(draft):
     version = publish("Première version", note_translations={"en": "  "})
     assert version.notes == {"fr": "Première version"}
-    assert '<p class="note" lang="fr">Première version</p>' in page_of(version, "en").changes_html
+    assert '<p class="note" dir="auto" lang="fr">Première version</p>' in (
+        page_of(version, "en").changes_html
+    )
     assert version.note_in("en", "fr") == ("Première version", "fr")
     assert version.note_in("fr", "fr") == ("Première version", None)
 
@@ -1171,7 +1173,7 @@ def test_a_missing_translation_of_the_note_reads_in_the_source_language_marked(d
         ({"en": "x" * 2001}, "note_en", "2000 characters"),
         ({"de": "Erste Version"}, "note", "“de” is not one of the portal's languages (fr, en)."),
         ({"fr": "Encore"}, "note_fr", "is the main note"),
-        ({"en": "First\x00version"}, "note_en", "control characters"),
+        ({"en": "First\x00version"}, "note_en", "control character U+0000 (character 6)"),
     ],
 )
 def test_notes_in_other_languages_are_checked(draft, translations, field, message):

@@ -201,7 +201,7 @@ def test_a_note_missing_in_the_reader_s_language_is_shown_in_the_source_one_mark
     history = words(client.get("/admin/publishing/history"))
     assert '<td><span lang="fr">Durée dans la finalité</span>' in history
     changes = words(client.get("/en/cookies/changes"))
-    assert '<p class="note" lang="fr">Durée dans la finalité</p>' in changes
+    assert '<p class="note" dir="auto" lang="fr">Durée dans la finalité</p>' in changes
 
 
 @pytest.mark.parametrize(

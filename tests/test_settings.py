@@ -96,7 +96,7 @@ BAD_INPUT = [
     ("contact_email", "c" * 300 + "@example.org", "This is not a valid e-mail address."),
     ("dpo_email", "dpo@", "This is not a valid e-mail address."),
     ("controller_name", "c" * 201, "Keep it to 200 characters at most"),
-    ("controller_name", "Ville\nde Bastia", "Remove the control characters or line breaks."),
+    ("controller_name", "Ville\nde Bastia", "Keep it on one line: remove the line break"),
     ("controller_address", "a" * 1001, "Keep it to 1000 characters at most"),
     ("languages", "fr, en, xx-nope", "Unknown language code: xx_nope"),
     ("languages", "fr, " + "e" * 40, "Unknown language code"),
@@ -361,7 +361,7 @@ def test_settings_reach_visitors_only_by_publishing(client, demo, admin):
 
     page = text_of(client.get("/fr/cookies"))
     assert "Commune de Bastia" in page
-    assert '<a href="mailto:rgpd@bastia.example">rgpd@bastia.example</a>' in page
+    assert '<a href="mailto:rgpd@bastia.example"><bdi>rgpd@bastia.example</bdi></a>' in page
     data = json.loads(client.get("/en/cookies.json").data)
     assert data["portal"]["controller_name"] == "Commune de Bastia"
     assert data["portal"]["dpo_email"] == "rgpd@bastia.example"
@@ -372,7 +372,7 @@ def test_settings_reach_visitors_only_by_publishing(client, demo, admin):
 def test_the_demo_page_shows_every_way_to_reach_the_controller(client, demo):
     page = text_of(client.get("/en/cookies"))
 
-    assert "<address>Ville de Bastia<br>Hôtel de ville<br>" in page
+    assert '<address dir="auto">Ville de Bastia<br>Hôtel de ville<br>' in page
     assert f'<a href="mailto:{demo.contact_email}">' in page
     assert f'<a href="mailto:{demo.dpo_email}">' in page
     assert f'<a href="{PORTAL_URL}/pages/donnees-personnelles/">' in page

@@ -13,6 +13,7 @@ from ..audit import record_event
 from ..extensions import db
 from ..models import CheckDismissal, User
 from ..service_errors import ServiceError
+from ..values import clean_text
 from .problems import Problem, Severity
 
 MAX_REASON_LENGTH = 1000
@@ -54,18 +55,9 @@ def dismiss_warning(problem: Problem, *, reason: str, actor: User | None) -> Che
     """Record why a warning does not apply; it shows again once what it checked changes."""
     if problem.severity != Severity.WARNING:
         raise ServiceError(_("Errors cannot be dismissed; they must be fixed."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(_("Say why this warning does not apply."), "reason")
-    if len(reason) > MAX_REASON_LENGTH:
-        raise ServiceError(
-            _(
-                "Keep it to %(count)s characters at most (it has %(length)s).",
-                count=MAX_REASON_LENGTH,
-                length=len(reason),
-            ),
-            "reason",
-        )
+    reason = clean_text(
+        reason, "reason", MAX_REASON_LENGTH, _("Say why this warning does not apply.")
+    )
     if problem.dismissed:
         raise ServiceError(_("This warning is already dismissed."))
     is_text = problem.unit_id is not None

@@ -33,6 +33,7 @@ from ..models import PortalSettings, TextOrigin, TextState, TextVersion, User, t
 from ..portal import get_settings
 from ..service_errors import ServiceError
 from ..texts import TextConflict, TextStatus, save_text, status_of
+from ..values import clean_text
 
 FORMAT_VERSION = "1"
 FORMAT_HEADER = "X-Portal-Cookies-Format"
@@ -45,11 +46,16 @@ TRANSLATION_HASH = "translation-sha256"
 PO_WIDTH = 90
 MAX_IMPORTED_LENGTH = 10_000
 MAX_FILE_SIZE = 10 * 1024 * 1024
+# The longest line a file of ours can hold: the longest text imported, every character escaped
+# (``\n``, ``\"``), on one line after its keyword, as tools that do not wrap write it.
+MAX_LINE_LENGTH = 2 * MAX_IMPORTED_LENGTH + 100
 
 _KEY = re.compile(r"unit-([1-9][0-9]{0,17})")
-# A line of a message: an optional keyword, then one complete quoted string.
+# A line of a message: an optional keyword, then one complete quoted string. The string is
+# written as runs of plain characters between escapes, which the regex engine reads a run at a
+# time (an alternation per character took seconds on a long line).
 _STRING_LINE = re.compile(
-    r'(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[[0-9]+\])?)[ \t]+)?"(?:[^"\\]|\\.)*"'
+    r'(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[[0-9]+\])?)[ \t]+)?"[^"\\]*(?:\\.[^"\\]*)*"'
 )
 _HASH_COMMENT = re.compile(rf"\b({SOURCE_HASH}|{TRANSLATION_HASH}):\s*([0-9a-f]{{64}})\b")
 
@@ -302,6 +308,19 @@ def _parse(data: bytes) -> _PortalCatalog:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise _refuse(_("The file is not in UTF-8; save it again as UTF-8.")) from None
+    # The file's shape first, cheaply: what no file of ours holds is refused before any parser
+    # reads it (a 9 MB line held a worker for seconds).
+    number, length = _longest_line(text)
+    if length > MAX_LINE_LENGTH:
+        raise _refuse(
+            _(
+                "Line %(line)s of the file has %(length)s characters; a PO file of this "
+                "portal's texts has at most %(count)s on a line. Nothing was imported.",
+                line=number,
+                length=length,
+                count=MAX_LINE_LENGTH,
+            )
+        )
     line = _first_unquoted_line(text)
     if line is not None:
         raise _refuse(
@@ -322,6 +341,13 @@ def _parse(data: bytes) -> _PortalCatalog:
     except Exception as error:
         raise _refuse(_("This is not a valid PO file: nothing was imported.")) from error
     return catalog
+
+
+def _longest_line(text: str) -> tuple[int, int]:
+    """The number of the longest line of ``text``, and its length."""
+    lengths = [len(line) for line in text.split("\n")]
+    length = max(lengths)
+    return lengths.index(length) + 1, length
 
 
 def _first_unquoted_line(text: str) -> int | None:
@@ -438,6 +464,10 @@ def _import_message(
             ImportOutcome.SKIPPED,
             _("Longer than %(count)s characters; not imported.", count=MAX_IMPORTED_LENGTH),
         )
+    try:
+        clean_text(text, "text", MAX_IMPORTED_LENGTH, strip=False)
+    except ServiceError as refusal:
+        return _row(key, context, ImportOutcome.SKIPPED, refusal.message)
     confirmed = False
     if text == current_text:
         # The translator cleared the fuzzy flag of an outdated translation, unedited: it

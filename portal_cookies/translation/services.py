@@ -25,6 +25,7 @@ from ..models import (
 from ..portal import get_settings
 from ..service_errors import ServiceError
 from ..texts import TextStatus, save_text, status_of
+from ..values import clean_text
 from ..word_diff import Segment, similarity, word_diff
 
 # The PO exchange with outside translators lives in ``exchange``; the command line calls it here.
@@ -221,10 +222,7 @@ def save_translation(
 ) -> TextVersion:
     """Save a person's translation. Text taken unchanged from memory stays a draft."""
     translatable_context(unit, language)
-    if len(text) > MAX_TRANSLATION_LENGTH:
-        raise ServiceError(
-            _("Keep it to %(count)s characters at most.", count=MAX_TRANSLATION_LENGTH), "text"
-        )
+    text = clean_text(text, "text", MAX_TRANSLATION_LENGTH, strip=False)
     current = unit.current_version(language)
     unchanged_from_memory = from_memory is not None and from_memory.text == text
     version = save_text(
