@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from portal_cookies.inventory import services as inventory
+from portal_cookies.inventory.scan import Scope, worth_following
 from portal_cookies.models import StorageKind
 from portal_cookies.service_errors import ServiceError
 from tests.browser import CHROMIUM, require_chromium
@@ -319,3 +320,42 @@ def test_a_chromium_named_but_missing_is_refused(monkeypatch):
 
     with pytest.raises(ServiceError, match="names no file"):
         inventory.scan_site("http://127.0.0.1:1/")
+
+
+@pytest.mark.parametrize(
+    ("start", "same_site", "followed", "not_followed"),
+    [
+        (
+            "https://data.example.org/",
+            False,
+            ["https://data.example.org/explore", "https://data.example.org:443/"],
+            ["http://data.example.org/", "https://data.example.org:8443/", "https://example.org/"],
+        ),
+        (
+            "https://www.example.org/",
+            True,
+            ["http://example.org/", "https://data.example.org:8443/", "https://www.example.org/"],
+            ["https://example.com/", "https://badexample.org/", "ftp://example.org/"],
+        ),
+        (
+            "https://data.example.org/",
+            True,
+            ["https://api.data.example.org/"],
+            ["https://www.example.org/", "https://example.org/"],
+        ),
+    ],
+)
+def test_the_site_is_the_starting_origin_or_with_same_site_its_hosts(
+    start, same_site, followed, not_followed
+):
+    scope = Scope(same_site)
+    scope.add(start)
+
+    assert [url for url in followed if not scope.includes(url)] == []
+    assert [url for url in not_followed if scope.includes(url)] == []
+
+
+def test_logout_links_and_files_are_not_followed():
+    assert worth_following("https://data.example.org/explore/?page=2")
+    for url in ("/logout", "/account/sign-out?next=/", "/Logoff", "/export/data.CSV", "/a.pdf"):
+        assert not worth_following("https://data.example.org" + url), url
