@@ -1,5 +1,5 @@
 """The inventory's verbs: creating, changing, moving, archiving and deleting categories,
-providers and cookie entries.
+providers and cookie entries; scanning a site for what it really stores (``scan``).
 
 A change validates everything first, records one audit event and commits once. A refused
 change raises ServiceError naming the form field at fault, and leaves the database as it was.
@@ -22,6 +22,7 @@ from ..models import Category, CookieEntry, CookieName, Provider, TextKind, User
 from ..portal import get_settings
 from ..service_errors import ServiceError, one_change
 from .fields import recorded_fields
+from .scan import ScanResult, scan
 from .validation import (
     NAMED_ENTRIES,
     EntryData,
@@ -408,3 +409,24 @@ def delete_entry(entry: CookieEntry, *, actor: User | None) -> None:
         if not entry.archived:
             raise ServiceError(_("Only archived entries can be deleted. Archive it first."))
         _delete(entry, actor, entry.label)
+
+
+# --- Scanning -----------------------------------------------------------------------------
+
+
+def scan_site(
+    url: str,
+    *,
+    pages: int = 20,
+    same_site: bool = False,
+    har_path: str | None = None,
+    timeout: float = 15,
+) -> ScanResult:
+    """Follow the links of the site at ``url`` in a headless Chromium, through at most
+    ``pages`` addresses (``timeout`` seconds each), and report each cookie and web storage key
+    the browser held, where it appeared first; with ``har_path``, write the traffic there as
+    a HAR file. Forms are never submitted; ``same_site`` also follows the site's other hosts
+    and ports (``scan.Scope``). Refuses (ServiceError) an address that is not http(s), a start
+    page that cannot be read, and a missing Playwright or Chromium, saying how to install
+    them."""
+    return scan(url, pages=pages, same_site=same_site, har_path=har_path, timeout=timeout)
