@@ -7,6 +7,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from portal_cookies.catalogue import services as catalogue
 from portal_cookies.extensions import db
@@ -19,6 +20,7 @@ from portal_cookies.models import (
     Role,
 )
 from portal_cookies.service_errors import ServiceError
+from tests.browser import log_in_through_the_form, screenshot_on_failure
 from tests.helpers import count_queries, count_rows, log_in
 
 HEADER = (
@@ -407,7 +409,9 @@ def test_a_suggestion_carries_provider_category_description_duration_link_and_so
 
 
 @pytest.mark.usefixtures("imported")
-@pytest.mark.parametrize("name", ["", "   ", "*", "x" * 256, "nothing_known", "%", "_%_"])
+@pytest.mark.parametrize(
+    "name", ["", "   ", "*", "x" * 256, "nothing_known", "%", "_%_", "_ga\x00", "_g\ta"]
+)
 def test_names_the_catalogue_does_not_know_get_no_suggestion(name):
     assert catalogue.suggest(name) == []
 
@@ -596,3 +600,36 @@ def test_the_entry_form_offers_suggestions_to_editors_only(client, make_cookie):
     page = client.get(f"/admin/inventory/entries/{entry.id}").text
     assert "js/catalogue.js" not in page
     assert 'name="suggest"' not in page
+
+
+# --- The entry form with JavaScript ---------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.usefixtures("imported")
+def test_typing_a_name_shows_suggestions_and_use_this_fills_the_form(
+    page, make_user, make_provider, make_category, tmp_path
+):
+    google = make_provider(name="Google")
+    statistics = make_category(slug="statistics")
+    operator = make_user(Role.OPERATOR)
+    with screenshot_on_failure(page, tmp_path):
+        log_in_through_the_form(page, operator)
+        page.goto("/admin/inventory/entries/new")
+        page.fill("#purpose", "Ma finalité.")
+        page.locator("#names").press_sequentially("_gid")
+        suggestion = page.locator("#catalogue-suggestions .suggestion").first
+        expect(suggestion).to_contain_text("Google Analytics")
+        # Nothing is filled before the person chooses.
+        expect(page.locator("#purpose")).to_have_value("Ma finalité.")
+
+        suggestion.get_by_role("button", name="Use this").click()
+
+        expect(page.locator("#provider")).to_have_value(str(google.id))
+        expect(page.locator("#category")).to_have_value(str(statistics.id))
+        expect(page.locator("#purpose")).to_have_value("Distinguishes users")
+        expect(page.locator("input[name=duration_kind][value=fixed]")).to_be_checked()
+        expect(page.locator("#duration_value")).to_have_value("1")
+        expect(page.locator("#duration_unit")).to_have_value("days")
+        expect(page.locator("#duration_value")).to_be_visible()
+        assert count_rows(CookieEntry) == 0

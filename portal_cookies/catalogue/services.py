@@ -154,7 +154,8 @@ def suggest(name: str, domain: str | None = None) -> list[Suggestion]:
     """What the catalogue knows of the cookie ``name`` (set by ``domain``, when given), the
     surest first and the doubtful last. A pattern ``prefix.*`` is looked up as its prefix."""
     key = name.strip().rstrip("*").lower()
-    if not key or len(key) > MAX_NAME_LENGTH:
+    # Control characters are in no cookie name, and PostgreSQL refuses a NUL in a query.
+    if not key or len(key) > MAX_NAME_LENGTH or not key.isprintable():
         return []
     # Every prefix of the name, the name included: one indexed query finds both the rows of
     # that name and the wildcard rows the name starts with.
