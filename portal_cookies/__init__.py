@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import cli, errors, i18n
 from .audit_log import bp as audit_log_bp
 from .auth import bp as auth_bp
+from .catalogue import bp as catalogue_bp
 from .config import INSTANCE_PATH, MIGRATIONS_PATH, Config
 from .dashboard import bp as dashboard_bp
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -119,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(inventory_bp)
+    app.register_blueprint(catalogue_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(publishing_bp)
     app.register_blueprint(translation_bp)

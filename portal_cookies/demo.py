@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .auth import services as auth_services
+from .catalogue import services as catalogue
 from .extensions import db
 from .inventory import services as inventory
 from .models import (
@@ -365,6 +366,14 @@ def _publish_first_version(report: list[str]) -> None:
     report.append(f"Published version {version.number} of the cookie policy.")
 
 
+def _load_catalogue(report: list[str]) -> None:
+    """Suggestions from the first entry on: the shipped Open Cookie Database, unless the
+    portal has a catalogue already."""
+    counts = catalogue.import_shipped_catalogue_if_empty()
+    if counts is not None:
+        report.append(f"Catalogue of known cookies: {counts.added} from the {catalogue.SOURCE}.")
+
+
 def load_demo_portal() -> list[str]:
     """Create whatever part of the demo portal is missing; returns what it did, line by line."""
     report: list[str] = []
@@ -374,6 +383,7 @@ def load_demo_portal() -> list[str]:
     provider = _load_provider(report)
     _load_entries(report, provider, categories["necessary"])
     _publish_first_version(report)
+    _load_catalogue(report)
     if not report:
         report.append("The demo portal is already loaded.")
     _load_accounts(report)

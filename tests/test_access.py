@@ -77,6 +77,9 @@ ACCESS = {
     "inventory.create_provider": {"GET": editors(200), "POST": editors(200)},
     "inventory.update_provider": {"GET": editors(200), "POST": editors(200)},
     "inventory.delete_provider": {"POST": editors(302)},
+    # The catalogue's suggestions fill the entry form, which only editors change; no name
+    # asked, no suggestion.
+    "catalogue.suggest": {"GET": editors(200)},
     # Everyone logged in translates; an empty POST is a form with its errors (422).
     "translation.index": {"GET": logged_in(200)},
     "translation.edit": {"GET": logged_in(200), "POST": logged_in(422)},

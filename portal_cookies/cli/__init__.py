@@ -1,7 +1,7 @@
 """The command line of DESIGN.md §5: one module per command group.
 
 ``flask users``, ``flask demo``, ``flask portal``, ``flask texts``, ``flask policy``,
-``flask backup``, ``flask translate``, ``flask inventory``.
+``flask backup``, ``flask translate``, ``flask inventory``, ``flask catalogue``.
 """
 
 from flask import Flask
@@ -9,6 +9,7 @@ from flask import Flask
 from .accounts import users_cli
 from .backup import backup_cli
 from .catalogs import translate_cli
+from .catalogue import catalogue_cli
 from .inventory import inventory_cli
 from .policy import policy_cli
 from .portal import demo_cli, portal_cli
@@ -23,6 +24,7 @@ GROUPS = (
     backup_cli,
     translate_cli,
     inventory_cli,
+    catalogue_cli,
 )
 
 

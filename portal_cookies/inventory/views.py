@@ -21,6 +21,7 @@ from flask_login import current_user
 
 from .. import checks
 from ..access import current_actor, editors_only, require_login
+from ..catalogue import services as catalogue
 from ..forms import BaseForm, ConfirmForm, DismissForm, MoveForm
 from ..lookup import get_or_404, paginate
 from ..models import Category, CookieEntry, Provider
@@ -34,6 +35,7 @@ from .forms import (
     ProviderForm,
     category_label,
     country_names,
+    split_names,
 )
 
 bp = Blueprint("inventory", __name__, url_prefix="/admin/inventory")
@@ -97,9 +99,20 @@ def _edit_page(template: str, form: BaseForm | None, current: Any, **context: An
     )
 
 
+def _asks_suggestions() -> bool:
+    """The entry form's "Suggest" button: list what the catalogue of known cookies suggests
+    for the names typed, with every field as typed; nothing is saved."""
+    return request.method == "POST" and "suggest" in request.form
+
+
 def _entry_page(entry: CookieEntry | None, form: EntryForm | None):
     history = queries.entry_history(entry) if entry else []
     problems = checks.check_entry(entry) if entry else []
+    suggestions = None
+    if form is not None and _asks_suggestions():
+        suggestions = catalogue.suggestions_for_names(
+            split_names(form.names.data), form.domain.data or None
+        )
     return _edit_page(
         "inventory/entry.html",
         form,
@@ -109,6 +122,7 @@ def _entry_page(entry: CookieEntry | None, form: EntryForm | None):
         problems=problems,
         problem_groups=checks.grouped(problems),
         dismiss_form=DismissForm(formdata=None),
+        suggestions=suggestions,
     )
 
 
@@ -116,6 +130,8 @@ def _entry_page(entry: CookieEntry | None, form: EntryForm | None):
 @editors_only
 def create():
     form = EntryForm()
+    if _asks_suggestions():
+        return _entry_page(None, form)
     entry = _saved(form, lambda: services.create_entry(form.entry_data(), actor=current_actor()))
     if entry is not None:
         flash(_("Entry “%(name)s” saved.", name=entry.label), "success")
@@ -132,6 +148,8 @@ def update(entry_id: int):
             abort(403)
         return _entry_page(entry, None)
     form = EntryForm(current=entry)
+    if _asks_suggestions():
+        return _entry_page(entry, form)
     if _saved(
         form,
         lambda: services.update_entry(

@@ -1,4 +1,5 @@
-"""The domain of DESIGN.md §2: portal, people, inventory, texts, published versions, audit.
+"""The domain of DESIGN.md §2: portal, people, inventory, texts, published versions, audit,
+and the catalogue of known cookies.
 
 One module per part of the domain, all re-exported here: callers write
 ``from portal_cookies.models import CookieEntry``.
@@ -6,6 +7,7 @@ One module per part of the domain, all re-exported here: callers write
 
 from .audit import AuditEvent
 from .base import Model, UTCDateTime, enum_type, text_hash, utcnow
+from .catalogue import KnownCookie
 from .enums import (
     ConsentBasis,
     DurationKind,
@@ -45,6 +47,7 @@ __all__ = [
     "DurationKind",
     "DurationUnit",
     "ExemptionGround",
+    "KnownCookie",
     "Location",
     "LoginSession",
     "Model",
