@@ -117,9 +117,7 @@ def test_the_json_export_reproduces_unused_categories_and_providers_too(demo):
     assert count_rows(Category) == 4
 
 
-def test_imported_texts_are_text_versions_by_the_actor_and_each_change_is_recorded(
-    demo, make_user
-):
+def test_imported_texts_are_text_versions_by_the_actor_and_each_change_is_recorded(demo, make_user):
     data = inventory.export_inventory("csv")
     empty_the_inventory()
     operator = make_user(Role.OPERATOR)
@@ -209,7 +207,9 @@ def test_one_bad_row_applies_nothing_and_says_which_row_and_why(demo):
 def test_skipping_invalid_rows_applies_the_others(demo):
     preview = inventory.apply_import(to_csv(bad_table()), skip_invalid=True, actor=None)
     assert preview.counts[INVALID] == 2
-    names = {name for entry in db.session.scalars(sa.select(CookieEntry)) for name in entry.name_list}
+    names = {
+        name for entry in db.session.scalars(sa.select(CookieEntry)) for name in entry.name_list
+    }
     assert "matomo" not in names and "_ga" not in names
     sessionid = db.session.scalar(sa.select(CookieEntry).order_by(CookieEntry.id))
     assert sessionid.duration_value == 6
@@ -224,7 +224,10 @@ def test_a_row_the_entry_form_would_refuse_is_refused(demo):
         ({"names": "_ga", "duration_value": "many"}, "“many” is not a whole number"),
         ({"names": "_ga", "visible": "maybe"}, "write true or false"),
         ({"names": "_ga", "last_reviewed_on": "2099-01-01"}, "future"),
-        ({"names": "_ga", "category": "unknown", "category_name_fr": ""}, "The category “unknown” does not exist"),
+        (
+            {"names": "_ga", "category": "unknown", "category_name_fr": ""},
+            "The category “unknown” does not exist",
+        ),
         ({"names": "_ga", "provider": "Other", "provider_country": "XX"}, "Choose a country"),
     ]:
         bad = [*table, {**table[0], **problem}]
@@ -265,14 +268,14 @@ def test_formulas_are_neutralised_on_export_and_come_back_unchanged(demo):
     entry = db.session.scalar(sa.select(CookieEntry).order_by(CookieEntry.id))
     data = inventory.export_inventory("csv")
     table = rows(data)
-    table[0]["notes"] = "=HYPERLINK(\"http://evil.example\")"
+    table[0]["notes"] = '=HYPERLINK("http://evil.example")'
     table[0]["purpose_en"] = "- a list item"
     inventory.apply_import(to_csv(table), actor=None)
     exported = rows(inventory.export_inventory("csv"))[0]
-    assert exported["notes"] == "'=HYPERLINK(\"http://evil.example\")"
+    assert exported["notes"] == '\'=HYPERLINK("http://evil.example")'
     assert exported["purpose_en"] == "'- a list item"
     db.session.refresh(entry)
-    assert entry.notes == "=HYPERLINK(\"http://evil.example\")"
+    assert entry.notes == '=HYPERLINK("http://evil.example")'
     assert entry.purpose_unit.text("en") == "- a list item"
     assert inventory.preview_import(inventory.export_inventory("csv")).counts[CHANGED] == 0
 
@@ -332,12 +335,12 @@ def test_json_fields_of_the_wrong_type_are_refused_per_entry(demo):
 def test_an_import_creates_missing_providers_and_categories_by_name(runner):
     set_up_portal()
     data = (
-        "names,domain,provider,category,storage_kind,party,locations,function_fr,function_en,"
-        "purpose_fr,duration_kind,duration_value,duration_unit,consent_basis,category_name_fr,"
-        "provider_country\n"
-        "_pk_id.*,,Matomo,statistics,http_cookie,first,front_office,Mesure,Measurement,"
-        "Compter les visites.,fixed,13,months,consent,Statistiques,FR\n"
-    ).encode()
+        b"names,domain,provider,category,storage_kind,party,locations,function_fr,function_en,"
+        b"purpose_fr,duration_kind,duration_value,duration_unit,consent_basis,category_name_fr,"
+        b"provider_country\n"
+        b"_pk_id.*,,Matomo,statistics,http_cookie,first,front_office,Mesure,Measurement,"
+        b"Compter les visites.,fixed,13,months,consent,Statistiques,FR\n"
+    )
     preview = inventory.apply_import(data, actor=None)
     assert preview.counts[NEW] == 3
     entry = db.session.scalar(sa.select(CookieEntry))
@@ -347,3 +350,152 @@ def test_an_import_creates_missing_providers_and_categories_by_name(runner):
         "statistics",
     )
     assert entry.function_unit.text("en") == "Measurement"
+
+
+# --- In the browser -----------------------------------------------------------------------
+
+
+def upload(client, data: bytes, name: str = "inventory.csv"):
+    return client.post(
+        "/admin/inventory/import",
+        data={"file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def token_of(page: str) -> str:
+    return re.search(r'name="token"[^>]*value="([^"]+)"', page).group(1)
+
+
+def test_an_operator_exports_from_the_inventory_page(client, demo):
+    log_in(client, Role.OPERATOR)
+    assert "/admin/inventory/exchange" in client.get("/admin/inventory/").text
+    response = client.get("/admin/inventory/export?format=csv&bom=y")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="cookie-inventory-' in response.headers["Content-Disposition"]
+    assert response.data == inventory.export_inventory("csv", bom=True)
+    response = client.get("/admin/inventory/export?format=json")
+    assert response.data == inventory.export_inventory("json")
+
+
+def test_upload_preview_then_confirm(client, demo, csrf_enabled):
+    log_in(client, Role.OPERATOR)
+    page = client.get("/admin/inventory/exchange").text
+    table = rows(inventory.export_inventory("csv"))
+    table[1]["duration_value"] = "6"
+    response = client.post(
+        "/admin/inventory/import",
+        data={"file": (io.BytesIO(to_csv(table)), "edited.csv"), "csrf_token": csrf_token(page)},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200
+    assert "Duration value" in response.text and "edited.csv" in response.text
+    entry = db.session.scalar(sa.select(CookieEntry).order_by(CookieEntry.id).offset(1))
+    assert entry.duration_value == 12
+    assert count_rows(PendingImport) == 1
+    # The confirmation needs its form's CSRF token.
+    token = token_of(response.text)
+    refused = client.post("/admin/inventory/import/confirm", data={"token": token})
+    assert refused.status_code == 400
+    response = client.post(
+        "/admin/inventory/import/confirm",
+        data={"token": token, "csrf_token": csrf_token(response.text)},
+    )
+    assert response.status_code == 302
+    db.session.refresh(entry)
+    assert entry.duration_value == 6
+    assert count_rows(PendingImport) == 0
+
+
+def test_an_import_with_an_invalid_row_applies_only_when_told_to_skip(client, demo):
+    log_in(client, Role.OPERATOR)
+    response = upload(client, to_csv(bad_table()))
+    assert "Row 6" in response.text and "Storage: Choose one of the options." in response.text
+    token = token_of(response.text)
+    before = inventory_state()
+    response = client.post("/admin/inventory/import/confirm", data={"token": token})
+    assert response.status_code == 422
+    assert "nothing was imported" in response.text
+    assert inventory_state() == before
+    response = client.post(
+        "/admin/inventory/import/confirm", data={"token": token, "skip_invalid": "y"}
+    )
+    assert response.status_code == 302
+    sessionid = db.session.scalar(sa.select(CookieEntry).order_by(CookieEntry.id))
+    assert sessionid.duration_value == 6
+
+
+def test_a_malformed_upload_is_refused_and_nothing_is_kept(client, demo):
+    log_in(client, Role.OPERATOR)
+    response = upload(client, b"names;provider;category\n")
+    assert response.status_code == 422
+    assert "Unknown columns: names;provider;category." in response.text
+    assert count_rows(PendingImport) == 0
+
+
+def test_only_the_uploader_can_confirm_an_import(client, second_auth, demo):
+    log_in(client, Role.OPERATOR)
+    table = rows(inventory.export_inventory("csv"))
+    table[0]["notes"] = "changed"
+    token = token_of(upload(client, to_csv(table)).text)
+    log_in(second_auth.client, Role.OPERATOR)
+    response = second_auth.client.post("/admin/inventory/import/confirm", data={"token": token})
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(CookieEntry).order_by(CookieEntry.id)).notes == ""
+    assert count_rows(PendingImport) == 1
+
+
+def test_a_translator_can_neither_export_nor_import(client, demo):
+    log_in(client, Role.TRANSLATOR)
+    assert "/admin/inventory/exchange" not in client.get("/admin/inventory/").text
+    assert client.get("/admin/inventory/export?format=csv").status_code == 403
+    before = inventory_state()
+    assert upload(client, inventory.export_inventory("csv")).status_code == 403
+    assert count_rows(PendingImport) == 0
+    assert inventory_state() == before
+
+
+# --- On the command line ------------------------------------------------------------------
+
+
+def test_the_command_line_exports_and_imports(runner, demo, tmp_path):
+    path = tmp_path / "inventory.csv"
+    result = runner.invoke(args=["inventory", "export", "--bom", str(path)])
+    assert result.exit_code == 0, result.output
+    assert path.read_bytes() == inventory.export_inventory("csv", bom=True)
+    json_path = tmp_path / "inventory.json"
+    runner.invoke(args=["inventory", "export", "--format", "json", str(json_path)])
+    assert json_path.read_bytes() == inventory.export_inventory("json")
+    refused = runner.invoke(args=["inventory", "export", "--format", "json", "--bom", "-"])
+    assert refused.exit_code == 1 and "for CSV files only" in refused.output
+
+    table = rows(path.read_bytes())
+    table[0]["notes"] = "checked"
+    path.write_bytes(to_csv(table))
+    result = runner.invoke(args=["inventory", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "changed\tRow 2\tentry\tsessionid\n\tInternal notes: — -> checked" in result.output
+    assert "Nothing changed: give --apply to import." in result.output
+    assert db.session.scalar(sa.select(CookieEntry).order_by(CookieEntry.id)).notes == ""
+    result = runner.invoke(args=["inventory", "import", "--apply", str(path)])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(sa.select(CookieEntry).order_by(CookieEntry.id)).notes == "checked"
+
+
+def test_the_command_line_refuses_invalid_rows_unless_told_to_skip(runner, demo, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(to_csv(bad_table()))
+    before = inventory_state()
+    result = runner.invoke(args=["inventory", "import", "--apply", str(path)])
+    assert result.exit_code == 1
+    assert "invalid\tRow 6\tentry\tmatomo\n\tStorage: Choose one of the options." in result.output
+    assert "nothing was imported" in result.output
+    assert inventory_state() == before
+    result = runner.invoke(args=["inventory", "import", "--apply", "--skip-invalid", str(path)])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(sa.select(CookieEntry).order_by(CookieEntry.id)).duration_value == 6
+    malformed = tmp_path / "malformed.csv"
+    malformed.write_bytes(b"names,provider\n")
+    result = runner.invoke(args=["inventory", "import", "--apply", str(malformed)])
+    assert result.exit_code == 1 and "Missing columns: category." in result.output

@@ -236,8 +236,9 @@ def _plan_texts(
 
 
 def _finish(plan: Plan, before: dict[str, Any] | None, after: dict[str, Any], source: str):
-    """Set the item's status from what it changes, unless it is refused."""
+    """Set the item's status from what it changes; a refused one lists only its reasons."""
     if not plan.valid:
+        plan.item.changes.clear()
         return
     if before is None:
         plan.item.status = ImportStatus.NEW
@@ -536,23 +537,17 @@ def _plan_entry(
     plan.refuse(*map(_refusal_text, refusals))
     plan.archived = values.get("archived", entry.archived if entry else False)
     _plan_texts(plan, record, entry.text_units if entry else None, source)
-    if plan.valid:
-        plan.values = vars(data)
-        after = entry_fields_of(data)
-        if entry is not None and plan.archived != entry.archived:
-            plan.item.changes.append(
-                FieldChange(
-                    field_label("archived", capitalized=True),
-                    describe_value("archived", entry.archived),
-                    describe_value("archived", plan.archived),
-                )
+    if entry is not None and plan.archived != entry.archived:
+        plan.item.changes.append(
+            FieldChange(
+                field_label("archived", capitalized=True),
+                describe_value("archived", entry.archived),
+                describe_value("archived", plan.archived),
             )
-        _finish(plan, _comparable(before) if before else None, after, source)
+        )
+    plan.values = vars(data)
+    _finish(plan, _comparable(before) if before else None, _comparable(plan.values), source)
     return plan
-
-
-def entry_fields_of(data: EntryData) -> dict[str, Any]:
-    return _comparable(vars(data))
 
 
 def _comparable(fields: dict[str, Any]) -> dict[str, Any]:
