@@ -4,19 +4,16 @@ An export writes every entry, texts in each enabled language, its provider and c
 name; an import reads a file whole, matches each entry with the portal's (by any of its names
 on its domain) and plans what would change, every row through the entry form's own
 validation. ``services.apply_import`` then carries the plan out with the inventory's verbs.
-The file's reading is in ``exchange_files``.
+The formats and the export are in ``file_format``, the reading in ``file_reading``; what a
+preview says, in ``import_preview``; the files waiting for confirmation, in
+``pending_imports``.
 """
 
 import enum
-import hashlib
-import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from ..audit import record_event
@@ -27,19 +24,19 @@ from ..models import (
     Category,
     CookieEntry,
     CookieName,
-    PendingImport,
     Provider,
     TextOrigin,
     TextState,
     TextUnit,
     User,
-    utcnow,
 )
 from ..service_errors import ServiceError
 from ..texts import save_text
 from ..values import clean_domain, clean_text
-from .exchange_files import TEXT_FIELDS, Record, read_file
 from .fields import category_fields, entry_fields, provider_fields
+from .file_format import TEXT_FIELDS
+from .file_reading import Record, read_file
+from .import_preview import FieldChange, ImportPreview, ImportStatus, ItemKind, PreviewItem
 from .validation import (
     MAX_CATEGORY_NAME_LENGTH,
     MAX_FUNCTION_LENGTH,
@@ -51,9 +48,6 @@ from .validation import (
     examine_provider,
 )
 
-# How long an uploaded file waits for its uploader's confirmation.
-HOLD_LIFETIME = timedelta(hours=1)
-
 # Each translatable text: its length limit and whether it is a single line, as its form has.
 TEXT_LIMITS = {
     "function": (MAX_FUNCTION_LENGTH, True),
@@ -62,85 +56,6 @@ TEXT_LIMITS = {
     "name": (MAX_CATEGORY_NAME_LENGTH, True),
     "explanation": (MAX_LONG_TEXT_LENGTH, False),
 }
-
-
-class ImportStatus(enum.StrEnum):
-    NEW = "new"
-    CHANGED = "changed"
-    UNCHANGED = "unchanged"
-    INVALID = "invalid"
-
-    @property
-    def label(self) -> str:
-        return str(STATUS_LABELS[self])
-
-
-STATUS_LABELS = {
-    ImportStatus.NEW: _l("new"),
-    ImportStatus.CHANGED: _l("changed"),
-    ImportStatus.UNCHANGED: _l("unchanged"),
-    ImportStatus.INVALID: _l("invalid"),
-}
-
-
-class ItemKind(enum.StrEnum):
-    ENTRY = "entry"
-    PROVIDER = "provider"
-    CATEGORY = "category"
-
-    @property
-    def label(self) -> str:
-        return str(KIND_LABELS[self])
-
-
-KIND_LABELS = {
-    ItemKind.ENTRY: _l("Cookie entry"),
-    ItemKind.PROVIDER: _l("Provider"),
-    ItemKind.CATEGORY: _l("Category"),
-}
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    field: str
-    before: str
-    after: str
-
-
-@dataclass
-class PreviewItem:
-    """What an import would do to one entry, provider or category of the file."""
-
-    kind: ItemKind
-    label: str
-    # Where the file says it ("row 3"): a provider or a category may be on several rows.
-    places: list[str]
-    status: ImportStatus = ImportStatus.UNCHANGED
-    changes: list[FieldChange] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)
-    # The first row (CSV, the header being row 1) or item (JSON, from 1) that says it.
-    number: int = 0
-
-
-@dataclass(frozen=True)
-class ImportPreview:
-    format: str
-    items: list[PreviewItem]
-
-    @property
-    def counts(self) -> dict[ImportStatus, int]:
-        counts = dict.fromkeys(ImportStatus, 0)
-        for item in self.items:
-            counts[item.status] += 1
-        return counts
-
-    @property
-    def invalid(self) -> list[PreviewItem]:
-        return [item for item in self.items if item.status == ImportStatus.INVALID]
-
-    @property
-    def changes_anything(self) -> bool:
-        return any(item.status in (ImportStatus.NEW, ImportStatus.CHANGED) for item in self.items)
 
 
 # --- Planning -----------------------------------------------------------------------------
@@ -611,53 +526,3 @@ def save_translations(
                     "origin": version.origin.value,
                 },
             )
-
-
-# --- Files kept between the preview and the confirmation ----------------------------------
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def hold_file(data: bytes, filename: str, actor: User) -> str:
-    """Keep an uploaded file for its uploader to confirm; the token that names it.
-
-    A person's new upload replaces their previous one, and files older than an hour go.
-    """
-    db.session.execute(
-        sa.delete(PendingImport).where(
-            (PendingImport.user_id == actor.id)
-            | (PendingImport.created_at < utcnow() - HOLD_LIFETIME)
-        )
-    )
-    token = secrets.token_urlsafe(32)
-    db.session.add(
-        PendingImport(token_hash=_token_hash(token), user=actor, filename=filename[:255], data=data)
-    )
-    db.session.commit()
-    return token
-
-
-def held_file(token: str, actor: User) -> PendingImport:
-    """The file ``actor`` uploaded under ``token``, if still kept; else ServiceError."""
-    pending = db.session.scalar(
-        db.select(PendingImport).where(
-            PendingImport.token_hash == _token_hash(token or ""),
-            PendingImport.user_id == actor.id,
-            PendingImport.created_at >= utcnow() - HOLD_LIFETIME,
-        )
-    )
-    if pending is None:
-        raise ServiceError(
-            _(
-                "This import is no longer waiting (it was applied, or is over an hour old). "
-                "Upload the file again."
-            )
-        )
-    return pending
-
-
-def drop_file(pending: PendingImport) -> None:
-    db.session.delete(pending)
-    db.session.commit()

@@ -4,7 +4,7 @@ providers and cookie entries; exporting and importing the inventory as a file.
 A change validates everything first, records one audit event and commits once. A refused
 change raises ServiceError naming the form field at fault, and leaves the database as it was.
 The lists and searches are in ``queries``; what the forms validate, in ``validation``; the
-files, in ``exchange`` and ``exchange_files``.
+files, in ``exchange`` and the modules it names.
 """
 
 from collections.abc import Callable, Iterator, Sequence
@@ -33,9 +33,9 @@ from ..models import (
 )
 from ..portal import get_settings
 from ..service_errors import ServiceError, one_change
-from . import exchange, exchange_files
-from .exchange import ImportPreview, ImportStatus
+from . import exchange, file_format, pending_imports
 from .fields import recorded_fields
+from .import_preview import ImportPreview, ImportStatus
 from .validation import (
     NAMED_ENTRIES,
     EntryData,
@@ -426,20 +426,20 @@ def delete_entry(entry: CookieEntry, *, actor: User | None) -> None:
 
 # --- Exchange: the inventory as a file ----------------------------------------------------
 
-EXPORT_FORMATS = exchange_files.FORMATS
+EXPORT_FORMATS = file_format.FORMATS
 # The files an import reads are held to this size, and to this many entries.
-MAX_IMPORT_SIZE = exchange_files.MAX_FILE_SIZE
+MAX_IMPORT_SIZE = file_format.MAX_FILE_SIZE
 
 
 def export_inventory(format: str, *, bom: bool = False) -> bytes:
     """Every entry as a CSV (optionally with a byte-order mark, for spreadsheets) or JSON
     file: docs/inventory-format.md."""
-    if format == exchange_files.CSV:
-        return exchange_files.export_csv(bom=bom)
-    if format == exchange_files.JSON:
+    if format == file_format.CSV:
+        return file_format.export_csv(bom=bom)
+    if format == file_format.JSON:
         if bom:
             raise ServiceError(_("A byte-order mark is for CSV files only."), "bom")
-        return exchange_files.export_json()
+        return file_format.export_json()
     raise ServiceError(_("Choose CSV or JSON."), "format")
 
 
@@ -535,13 +535,13 @@ def _import_entry(
 
 def hold_import(data: bytes, filename: str, *, actor: User) -> str:
     """Keep an uploaded file until its uploader confirms the import; the token naming it."""
-    return exchange.hold_file(data, filename, actor)
+    return pending_imports.hold_file(data, filename, actor)
 
 
 def held_import(token: str, *, actor: User) -> PendingImport:
     """The file ``actor`` uploaded under ``token``; ServiceError once it is gone."""
-    return exchange.held_file(token, actor)
+    return pending_imports.held_file(token, actor)
 
 
 def drop_import(pending: PendingImport) -> None:
-    exchange.drop_file(pending)
+    pending_imports.drop_file(pending)
