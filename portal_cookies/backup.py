@@ -32,6 +32,8 @@ EXCLUDED_TABLES: dict[str, str] = {
     # Open logins are not the portal's data, and restoring them would let a copied cookie of
     # the old installation in again: after a restore, everyone logs in anew.
     "login_sessions": "open logins, ended by a restore",
+    # An uploaded inventory file waiting for its uploader's confirmation, for an hour at most.
+    "pending_imports": "inventory files waiting to be confirmed, dropped by a restore",
 }
 
 # Not a password but the mark of having none: no hash Werkzeug writes looks like this, so no

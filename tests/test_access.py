@@ -80,6 +80,12 @@ ACCESS = {
     # The catalogue's suggestions fill the entry form, which only editors change; no name
     # asked, no suggestion.
     "catalogue.suggest": {"GET": editors(200)},
+    # The inventory as a file: an empty upload comes back with its error (422); a
+    # confirmation naming no uploaded file goes back to the upload page.
+    "inventory.exchange": {"GET": editors(200)},
+    "inventory.export": {"GET": editors(200)},
+    "inventory.import_file": {"POST": editors(422)},
+    "inventory.confirm_import": {"POST": editors(302)},
     # Everyone logged in translates; an empty POST is a form with its errors (422).
     "translation.index": {"GET": logged_in(200)},
     "translation.edit": {"GET": logged_in(200), "POST": logged_in(422)},

@@ -35,6 +35,7 @@ from ..models import (
 )
 from ..portal import get_settings
 from ..service_errors import ServiceError
+from ..spreadsheet import neutralise_cell
 
 # The days a filter may name: wide enough for any log, narrow enough that the day after the
 # last one and midnight in any time zone are still dates Python can hold.
@@ -251,15 +252,6 @@ def readable_events(events: Sequence[AuditEvent]) -> list[EventRow]:
 
 # --- CSV ----------------------------------------------------------------------------------
 
-# What a spreadsheet reads as the start of a formula (or of a cell to be split).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> str:
-    """A value as a cell a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
 
 def _in_batches(query: sa.Select[tuple[AuditEvent]]) -> Iterator[list[AuditEvent]]:
     """The query's events, newest first, a batch at a time: each batch starts after the
@@ -324,7 +316,7 @@ def export_csv(filters: EventFilters | None = None) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for number, row in enumerate(export_rows(filters), start=1):
-        writer.writerow([_cell(value) for value in row])
+        writer.writerow([neutralise_cell(value) for value in row])
         if number % EXPORT_BATCH == 0:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -10,9 +10,11 @@ from flask import request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     RadioField,
     SearchField,
@@ -27,6 +29,7 @@ from wtforms.validators import DataRequired, Optional
 from ..forms import (
     CHOOSE,
     URL_INPUT,
+    BaseForm,
     MultiCheckboxField,
     QueryForm,
     Readable,
@@ -399,3 +402,39 @@ class EntryFilterForm(QueryForm):
             sort=queries.EntrySort(sort.lstrip("-")),
             descending=sort.startswith("-"),
         )
+
+
+# --- Exchange -----------------------------------------------------------------------------
+
+
+class ExportForm(QueryForm):
+    format = RadioField(
+        _l("Format"),
+        choices=[SelectChoice("csv", "CSV"), SelectChoice("json", "JSON")],
+        default="csv",
+        validators=[DataRequired(message=_l("Choose CSV or JSON."))],
+    )
+    bom = BooleanField(
+        _l("Start the CSV file with a byte-order mark"),
+        description=_l("Some spreadsheets (Excel) need it to read accented letters right."),
+    )
+
+
+class ImportForm(BaseForm):
+    file = FileField(
+        _l("CSV or JSON file"),
+        validators=[FileRequired(message=_l("Choose a CSV or JSON file to import."))],
+        description=_l(
+            "A file exported here, edited or not. Nothing changes until you confirm the preview."
+        ),
+    )
+    submit = SubmitField(_l("Preview the import"))
+
+
+class ConfirmImportForm(BaseForm):
+    token = HiddenField()
+    skip_invalid = BooleanField(
+        _l("Skip the invalid rows"),
+        description=_l("Import the valid rows only; without this, one invalid row stops all."),
+    )
+    submit = SubmitField(_l("Import"))

@@ -1,14 +1,18 @@
 """The inventory's verbs: creating, changing, moving, archiving and deleting categories,
-providers and cookie entries; scanning a site for what it really stores (``scan``).
+providers and cookie entries; exporting and importing the inventory as a file; scanning a
+site for what it really stores (``scan``).
 
 A change validates everything first, records one audit event and commits once. A refused
 change raises ServiceError naming the form field at fault, and leaves the database as it was.
-The lists and searches are in ``queries``; what the forms validate, in ``validation``.
+The lists and searches are in ``queries``; what the forms validate, in ``validation``; the
+files, in ``exchange`` and the modules it names.
 """
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -18,10 +22,21 @@ from sqlalchemy.orm import selectinload
 from .. import texts
 from ..audit import record_event
 from ..extensions import db
-from ..models import Category, CookieEntry, CookieName, Provider, TextKind, User, utcnow
+from ..models import (
+    Category,
+    CookieEntry,
+    CookieName,
+    PendingImport,
+    Provider,
+    TextKind,
+    User,
+    utcnow,
+)
 from ..portal import get_settings
 from ..service_errors import ServiceError, one_change
+from . import exchange, file_format, pending_imports
 from .fields import recorded_fields
+from .import_preview import ImportPreview, ImportStatus
 from .scan import ScanResult, scan
 from .validation import (
     NAMED_ENTRIES,
@@ -430,3 +445,124 @@ def scan_site(
     page that cannot be read, and a missing Playwright or Chromium, saying how to install
     them."""
     return scan(url, pages=pages, same_site=same_site, har_path=har_path, timeout=timeout)
+
+
+# --- Exchange: the inventory as a file ----------------------------------------------------
+EXPORT_FORMATS = file_format.FORMATS
+# The files an import reads are held to this size, and to this many entries.
+MAX_IMPORT_SIZE = file_format.MAX_FILE_SIZE
+
+
+def export_inventory(format: str, *, bom: bool = False) -> bytes:
+    """Every entry as a CSV (optionally with a byte-order mark, for spreadsheets) or JSON
+    file: docs/inventory-format.md."""
+    if format == file_format.CSV:
+        return file_format.export_csv(bom=bom)
+    if format == file_format.JSON:
+        if bom:
+            raise ServiceError(_("A byte-order mark is for CSV files only."), "bom")
+        return file_format.export_json()
+    raise ServiceError(_("Choose CSV or JSON."), "format")
+
+
+def export_filename(format: str) -> str:
+    """The file's name, dated in the portal's time zone."""
+    today = datetime.now(ZoneInfo(get_settings().time_zone)).date()
+    return f"cookie-inventory-{today.isoformat()}.{format}"
+
+
+def preview_import(data: bytes, *, format: str | None = None) -> ImportPreview:
+    """What importing the file would do, entry by entry; ServiceError for a file that cannot
+    be read. Nothing changes."""
+    try:
+        return exchange.plan_import(data, format).preview
+    finally:
+        db.session.rollback()
+
+
+def apply_import(
+    data: bytes, *, format: str | None = None, skip_invalid: bool = False, actor: User | None
+) -> ImportPreview:
+    """Import the file in one transaction, each change through the inventory's own verbs.
+    The plan is made again here, on the inventory as it is now. Any invalid row refuses the
+    whole file, unless ``skip_invalid``: then the valid ones are applied. Returns the preview
+    of what was done.
+    """
+    with _change():
+        plan = exchange.plan_import(data, format)
+        preview = plan.preview
+        invalid = preview.invalid
+        if invalid and not skip_invalid:
+            first = invalid[0]
+            raise ServiceError(
+                ngettext(
+                    "%(num)s row is invalid (%(place)s: %(reason)s); nothing was imported.",
+                    "%(num)s rows are invalid, the first %(place)s: %(reason)s; nothing was "
+                    "imported.",
+                    len(invalid),
+                    place=first.places[0],
+                    reason=" ".join(first.reasons),
+                ),
+                "file",
+            )
+        providers = {
+            key: _import_provider(item, actor) for key, item in plan.providers.items() if item.valid
+        }
+        categories = {
+            key: _import_category(item, actor)
+            for key, item in plan.categories.items()
+            if item.valid
+        }
+        for item in plan.entries:
+            if item.valid and item.item.status != ImportStatus.UNCHANGED:
+                _import_entry(
+                    item, providers[item.provider_key], categories[item.category_key], actor
+                )
+    return preview
+
+
+def _import_provider(plan: exchange.Plan, actor: User | None) -> Provider:
+    provider = plan.existing
+    if provider is None:
+        provider = create_provider(**plan.values, actor=actor)
+    elif plan.item.status == ImportStatus.CHANGED:
+        update_provider(provider, **plan.values, actor=actor)
+    exchange.save_translations(provider.text_units, plan.translations, actor)
+    return provider
+
+
+def _import_category(plan: exchange.Plan, actor: User | None) -> Category:
+    category = plan.existing
+    if category is None:
+        category = create_category(**plan.values, actor=actor)
+    elif plan.item.status == ImportStatus.CHANGED:
+        update_category(category, **plan.values, actor=actor)
+    exchange.save_translations(category.text_units, plan.translations, actor)
+    return category
+
+
+def _import_entry(
+    plan: exchange.EntryPlan, provider: Provider, category: Category, actor: User | None
+) -> None:
+    data = EntryData(**{**plan.values, "provider": provider, "category": category})
+    if plan.existing is None:
+        entry = create_entry(data, actor=actor)
+    else:
+        entry = update_entry(plan.existing, data, actor=actor)
+    exchange.save_translations(entry.text_units, plan.translations, actor)
+    if entry.archived != plan.archived:
+        _set_archived(entry, plan.archived, actor)
+
+
+def hold_import(data: bytes, filename: str, *, actor: User) -> str:
+    """Keep an uploaded file until its uploader confirms the import; the token naming it."""
+    return pending_imports.hold_file(data, filename, actor)
+
+
+def held_import(token: str, *, actor: User) -> PendingImport:
+    """The file ``actor`` uploaded under ``token``; ServiceError once it is gone."""
+    return pending_imports.held_file(token, actor)
+
+
+def drop_import(pending: PendingImport) -> None:
+    pending_imports.drop_file(pending)

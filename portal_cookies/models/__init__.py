@@ -21,7 +21,14 @@ from .enums import (
     TextOrigin,
     TextState,
 )
-from .inventory import Category, CheckDismissal, CookieEntry, CookieName, Provider
+from .inventory import (
+    Category,
+    CheckDismissal,
+    CookieEntry,
+    CookieName,
+    PendingImport,
+    Provider,
+)
 from .people import (
     DEFAULT_COMPLAINT_URL,
     DEFAULT_TIME_ZONE,
@@ -52,6 +59,7 @@ __all__ = [
     "LoginSession",
     "Model",
     "Party",
+    "PendingImport",
     "PolicyPage",
     "PolicyText",
     "PolicyVersion",

@@ -197,3 +197,26 @@ class CheckDismissal(Model):
     def __repr__(self) -> str:
         where = f"unit={self.unit_id} {self.language}" if self.unit_id else f"entry={self.entry_id}"
         return f"<CheckDismissal {self.check} {where}>"
+
+
+class PendingImport(Model):
+    """An inventory file uploaded and previewed, kept until its uploader confirms or drops it.
+
+    The confirmation names it by a random token, of which only the hash is kept, and must
+    come from the same person: the file never travels back through the browser, and any app
+    instance can apply it.
+    """
+
+    __tablename__ = "pending_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(sa.String(255), default="")
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<PendingImport {self.id} by {self.user_id}>"
