@@ -12,6 +12,7 @@ from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
+from .cookie_names import PREFIX_PATTERN_END
 from .service_errors import ServiceError
 
 MAX_COOKIE_NAME_LENGTH = 255
@@ -19,7 +20,6 @@ MAX_URL_LENGTH = 500
 
 # RFC 6265 §4.1.1: a cookie name is an RFC 2616 token, visible ASCII but for the separators.
 TOKEN_CHARS = frozenset("!#$%&'*+-.^_`|~" + string.ascii_letters + string.digits)
-PREFIX_PATTERN_END = ".*"
 HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # CLDR territories that are not ISO 3166-1 country codes (regions, unions, test codes...).
