@@ -3,7 +3,7 @@
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import flash
+from flask import flash, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -36,6 +36,27 @@ def _strip(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
 
+class LinkedMessage(str):
+    """A refusal's message that names something with a page of its own: the ``field`` macro
+    and the error summary show a link to it after the message."""
+
+    link_text: str
+    link_url: str
+
+    def __new__(cls, message: str, link_text: str, link_url: str) -> "LinkedMessage":
+        text = super().__new__(cls, message)
+        text.link_text = link_text
+        text.link_url = link_url
+        return text
+
+
+def _shown(refusal: ServiceError) -> str:
+    if refusal.link is None:
+        return refusal.message
+    link = refusal.link
+    return LinkedMessage(refusal.message, link.text, url_for(link.endpoint, **link.values))
+
+
 class BaseForm(FlaskForm):
     """Strips surrounding whitespace from every text field before validation."""
 
@@ -57,9 +78,9 @@ class BaseForm(FlaskForm):
         errors = field.errors if field is not None else self.form_errors
         if refusal.message not in errors:
             if field is not None:
-                field.errors = [*field.errors, refusal.message]
+                field.errors = [*field.errors, _shown(refusal)]
             else:
-                self.form_errors.append(refusal.message)
+                self.form_errors.append(_shown(refusal))
 
 
 class QueryForm(BaseForm):

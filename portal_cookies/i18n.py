@@ -19,7 +19,7 @@ from flask_login import current_user
 
 from .config import INTERFACE_LANGUAGES
 from .extensions import db
-from .models import DEFAULT_TIME_ZONE, DurationKind, DurationUnit, PortalSettings
+from .models import DEFAULT_TIME_ZONE, DurationKind, DurationUnit, PortalSettings, utcnow
 from .visitors import is_public_request
 
 SESSION_LOCALE_KEY = "locale"
@@ -81,6 +81,11 @@ def select_time_zone() -> str:
 def interface_time_zone() -> ZoneInfo:
     """The zone this request writes times in: the portal's, read once per request."""
     return ZoneInfo(str(get_timezone()))
+
+
+def portal_today() -> date:
+    """Today's date where the portal is: in its time zone, whoever asks."""
+    return utcnow().astimezone(interface_time_zone()).date()
 
 
 def language_name(code: str, in_language: str | None = None) -> str:

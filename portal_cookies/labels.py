@@ -241,6 +241,7 @@ ACTION_LABELS = {
     "move": _l("Moved"),
     "archive": _l("Archived"),
     "restore": _l("Restored"),
+    "review": _l("Marked as reviewed"),
     "translate": _l("Text saved"),
     "confirm": _l("Confirmed still correct"),
     "approve": _l("Approved"),

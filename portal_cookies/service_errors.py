@@ -1,8 +1,10 @@
 """The one exception services raise for a refused change, and the transaction they make
 their changes in; views show the message."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -13,13 +15,25 @@ from .extensions import db
 _DEPTH = "one_change_depth"
 
 
-class ServiceError(ValueError):
-    """A change the rules refuse. ``field`` names the form field to show the message on."""
+@dataclass(frozen=True)
+class Link:
+    """What a refusal names and where a page can show it: an endpoint and its values, made
+    an address only by a page (a command line has no addresses)."""
 
-    def __init__(self, message: str, field: str | None = None):
+    text: str
+    endpoint: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+class ServiceError(ValueError):
+    """A change the rules refuse. ``field`` names the form field to show the message on;
+    ``link``, what the message is about (the entry that already declares a name)."""
+
+    def __init__(self, message: str, field: str | None = None, link: Link | None = None):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.link = link
 
 
 @contextmanager

@@ -13,6 +13,7 @@ from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
+from .cookie_names import PREFIX_PATTERN_END
 from .service_errors import ServiceError
 
 MAX_COOKIE_NAME_LENGTH = 255
@@ -20,7 +21,6 @@ MAX_URL_LENGTH = 500
 
 # RFC 6265 §4.1.1: a cookie name is an RFC 2616 token, visible ASCII but for the separators.
 TOKEN_CHARS = frozenset("!#$%&'*+-.^_`|~" + string.ascii_letters + string.digits)
-PREFIX_PATTERN_END = ".*"
 HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
 # Control characters (C0 but tab and line breaks, DEL, C1) and lone surrogates, which UTF-8,
 # and so PostgreSQL, cannot store; NUL is one of them (PostgreSQL text cannot hold it at all).

@@ -68,6 +68,9 @@ ACCESS = {
     "inventory.archive": {"POST": editors(302)},
     "inventory.restore": {"POST": editors(302)},
     "inventory.dismiss_warning": {"POST": editors(302)},
+    "inventory.review": {"POST": editors(302)},
+    # Nothing ticked: back to the list, saying so.
+    "inventory.review_entries": {"POST": editors(302)},
     # Deleting an archived entry for good asks first.
     "inventory.delete": {"GET": editors(200), "POST": editors(302)},
     "inventory.create_category": {"GET": editors(200), "POST": editors(200)},

@@ -143,6 +143,88 @@ def test_an_archived_entry_still_holds_its_names(entry_data):
     assert "already declared by the archived entry “_ga, _gid”" in error.message
 
 
+def test_a_duplicate_refusal_links_the_entry_that_declares_the_name(entry_data):
+    google = services.create_entry(entry_data(), actor=None)
+
+    error = refusal(services.create_entry, entry_data(names=["_gid"]), actor=None)
+
+    assert (error.link.endpoint, dict(error.link.values)) == (
+        "inventory.update",
+        {"entry_id": google.id},
+    )
+    assert error.link.text == "Open the entry “_ga, _gid”"
+
+
+def test_a_name_a_pattern_of_another_entry_covers_is_refused_naming_and_linking_it(
+    entry_data,
+):
+    matomo = services.create_entry(
+        entry_data(names=["_pk_id.*"], domain=".matomo.cloud"), actor=None
+    )
+
+    error = refusal(
+        services.create_entry, entry_data(names=["_pk_id.abc"], domain="Matomo.cloud"), actor=None
+    )
+
+    assert error.field == "names"
+    assert error.message == (
+        "“_pk_id.abc” on this domain is already covered by “_pk_id.*” of the entry "
+        "“_pk_id.*” (Google)."
+    )
+    assert dict(error.link.values) == {"entry_id": matomo.id}
+
+
+def test_a_pattern_covering_another_entrys_pattern_is_refused(entry_data):
+    services.create_entry(entry_data(names=["_pk_id.*"], domain=".matomo.cloud"), actor=None)
+
+    error = refusal(
+        services.create_entry, entry_data(names=["_pk.*"], domain=".matomo.cloud"), actor=None
+    )
+
+    assert error.message == (
+        "“_pk.*” on this domain covers “_pk_id.*”, already declared by the entry “_pk_id.*” "
+        "(Google)."
+    )
+
+
+def test_one_entry_cannot_list_a_pattern_and_a_name_it_covers(entry_data):
+    error = refusal(services.create_entry, entry_data(names=["_pk_id.abc", "_pk_id.*"]), actor=None)
+
+    assert (error.field, error.message) == (
+        "names",
+        "“_pk_id.*” already stands for “_pk_id.abc”: list only one of them.",
+    )
+
+
+def test_an_archived_entrys_pattern_covers_nothing(entry_data):
+    old = services.create_entry(entry_data(names=["_pk_id.*"], domain=".matomo.cloud"), actor=None)
+    services.archive_entry(old, actor=None)
+
+    new = services.create_entry(
+        entry_data(names=["_pk_id.abc"], domain=".matomo.cloud"), actor=None
+    )
+
+    assert new.name_list == ["_pk_id.abc"]
+
+
+def test_a_pattern_covers_nothing_on_another_domain(entry_data):
+    services.create_entry(entry_data(names=["_pk_id.*"], domain=".matomo.cloud"), actor=None)
+
+    other = services.create_entry(
+        entry_data(names=["_pk_id.abc"], domain="", party=Party.FIRST), actor=None
+    )
+
+    assert other.name_list == ["_pk_id.abc"]
+
+
+def test_an_entry_with_a_pattern_saves_again_unchanged(entry_data):
+    entry = services.create_entry(entry_data(names=["_pk_id.*", "_pk_ses.*"]), actor=None)
+
+    services.update_entry(entry, entry_data(names=["_pk_id.*", "_pk_ses.*"]), actor=None)
+
+    assert entry.name_list == ["_pk_id.*", "_pk_ses.*"]
+
+
 def test_the_same_name_on_another_domain_is_another_cookie(entry_data):
     services.create_entry(entry_data(), actor=None)
 

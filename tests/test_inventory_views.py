@@ -21,7 +21,7 @@ from portal_cookies.models import (
     TextUnit,
 )
 from portal_cookies.texts import save_text
-from tests.helpers import count_queries, count_rows, log_in
+from tests.helpers import count_queries, count_rows, error_summary, log_in
 
 INVENTORY = "/admin/inventory"
 
@@ -240,6 +240,23 @@ def test_a_name_declared_by_another_entry_is_refused_on_the_form(
     html = page_of(client.post(INVENTORY + "/entries/new", data=entry_form()))
 
     assert "“_pk_ref.*” on this domain is already declared by the entry “_pk_ref.*”" in html
+    assert rows() == before
+
+
+def test_a_name_another_entrys_pattern_covers_is_refused_with_a_link_to_that_entry(
+    client, operator, entry_form, make_cookie
+):
+    matomo = make_cookie(names=["_pk.*"], domain="matomo.cloud", party=Party.THIRD)
+    before = rows()
+
+    response = client.post(INVENTORY + "/entries/new", data=entry_form())
+
+    html = unescape(page_of(response))
+    message = "“_pk_id.*” on this domain is already covered by “_pk.*” of the entry “_pk.*”"
+    link = f'<a href="/admin/inventory/entries/{matomo.id}">Open the entry “_pk.*”</a>'
+    field_error = re.search(r'<p class="field__error" id="names-error">(.*?)</p>', html).group(1)
+    assert message in field_error and link in field_error
+    assert link in unescape(error_summary(response))
     assert rows() == before
 
 
@@ -471,7 +488,7 @@ def test_a_dismissed_warning_is_shown_as_such_and_no_longer_counted(
     detail = unescape(page_of(client.get(f"{INVENTORY}/entries/{entry.id}")))
     listing = page_of(client.get(INVENTORY + "/"))
 
-    assert "over a year ago" in detail and "Reviewed with the DPO last week." in detail
+    assert "more than 12 months ago" in detail and "Reviewed with the DPO last week." in detail
     assert "badge--warning" not in listing and "badge--error" not in listing
 
 

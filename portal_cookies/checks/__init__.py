@@ -26,12 +26,13 @@ from .engine import (
     problems_by_unit,
     warnings,
 )
-from .entry_checks import duration_in_months
+from .entry_checks import REVIEW_INTERVAL_MONTHS, duration_in_months, review_due_before
 from .problems import Check, Problem, Severity
 from .reading import fix_french_typography
 
 __all__ = [
     "MAX_REASON_LENGTH",
+    "REVIEW_INTERVAL_MONTHS",
     "Check",
     "Problem",
     "Severity",
@@ -49,5 +50,6 @@ __all__ = [
     "grouped",
     "is_ready",
     "problems_by_unit",
+    "review_due_before",
     "warnings",
 ]

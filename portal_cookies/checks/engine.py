@@ -5,6 +5,7 @@ costs a fixed number of queries. ``dismiss`` finds the warning a person sets asi
 why.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
@@ -12,11 +13,21 @@ from sqlalchemy.orm import selectinload
 
 from .. import texts
 from ..contexts import TextContext, text_contexts
+from ..cookie_names import domain_key
 from ..extensions import db
-from ..models import Category, CheckDismissal, CookieEntry, Provider, TextKind, TextUnit, User
+from ..models import (
+    Category,
+    CheckDismissal,
+    CookieEntry,
+    CookieName,
+    Provider,
+    TextKind,
+    TextUnit,
+    User,
+)
 from ..portal import get_settings
 from .dismissals import dismiss_warning, with_dismissals
-from .entry_checks import entry_problems
+from .entry_checks import Declaration, Declarations, entry_problems
 from .portal_checks import portal_problems
 from .problems import Problem, Severity
 from .text_checks import translation_problems
@@ -45,6 +56,25 @@ def _entries_owning(units: Iterable[TextUnit]) -> dict[int, CookieEntry]:
     }
 
 
+def _declarations() -> Declarations:
+    """Every name the active entries declare, by domain, for the overlap check: one query."""
+    rows = db.session.execute(
+        sa.select(CookieEntry.id, CookieEntry.domain, Provider.name, CookieName.name)
+        .join(CookieName, CookieName.entry_id == CookieEntry.id)
+        .join(Provider, Provider.id == CookieEntry.provider_id)
+        .where(~CookieEntry.archived)
+        .order_by(CookieEntry.id, CookieName.position, CookieName.id)
+    ).all()
+    names: dict[int, list[str]] = defaultdict(list)
+    for entry_id, _domain, _provider, name in rows:
+        names[entry_id].append(name)
+    declared: dict[str, list[Declaration]] = defaultdict(list)
+    for entry_id, domain, provider, name in rows:
+        label = ", ".join(names[entry_id])
+        declared[domain_key(domain)].append(Declaration(entry_id, label, provider, name))
+    return declared
+
+
 def check_translation(unit: TextUnit, language: str, text: str | None = None) -> list[Problem]:
     """The problems of a unit's text in one language: the current one, or ``text`` as if it
     were saved now (so not outdated). The source language has only the source's checks."""
@@ -67,13 +97,15 @@ def problems_by_unit(units: Sequence[TextUnit], language: str) -> dict[int, list
 def check_entries(
     entries: Sequence[CookieEntry], languages: Iterable[str] | None = None
 ) -> dict[int, list[Problem]]:
-    """Each entry's problems: its own values, then its function and purpose in every enabled
-    language. Reads the entries as loaded (names, provider, texts) and the dismissals in one
-    query, so a page of entries costs the same whatever its length."""
+    """Each entry's problems: its own values, its names against the other active entries',
+    then its function and purpose in every enabled language. Reads the entries as loaded
+    (names, provider, texts), the active entries' names in one query and the dismissals in
+    another, so a page of entries costs the same whatever its length."""
     languages = _languages_or_enabled(languages)
+    declared = _declarations()
     found = []
     for entry in entries:
-        found += entry_problems(entry, languages)
+        found += entry_problems(entry, languages, declared)
     grouped: dict[int, list[Problem]] = {entry.id: [] for entry in entries}
     for problem in with_dismissals(found):
         grouped[problem.entry_id].append(problem)
@@ -110,11 +142,12 @@ def check_policy(contexts: list[TextContext] | None = None) -> list[Problem]:
     }
     providers = {entry.provider_id for entry in shown.values()}
     found = portal_problems(settings, shown.values())
+    declared = _declarations()
     for context in contexts:
         owner = context.owner
         if isinstance(owner, CookieEntry):
             if shown.pop(owner.id, None) is not None:
-                found += entry_problems(owner, languages)
+                found += entry_problems(owner, languages, declared)
             continue
         if isinstance(owner, Provider) and owner.id not in providers:
             continue

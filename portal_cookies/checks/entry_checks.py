@@ -1,12 +1,15 @@
 """The checks of a cookie entry: its own values, then its texts in every language."""
 
+import calendar
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
 
-from ..i18n import date_text, format_duration
+from ..cookie_names import domain_key, overlapping
+from ..i18n import date_text, format_duration, portal_today
 from ..models import (
     ConsentBasis,
     CookieEntry,
@@ -14,7 +17,6 @@ from ..models import (
     DurationUnit,
     ExemptionGround,
     Party,
-    utcnow,
 )
 from ..service_errors import ServiceError
 from ..values import validate_cookie_name
@@ -32,6 +34,23 @@ DAYS_PER_UNIT = {
 }
 # The CNIL's limit for audience-measurement cookies exempt from consent.
 AUDIENCE_MEASUREMENT_MONTHS = 13
+# An entry not checked against the portal for this long is due for review: the check's
+# warning, the inventory's filter and the dashboard's count.
+REVIEW_INTERVAL_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """A name an active entry declares, as the overlap check compares it with the others."""
+
+    entry_id: int
+    entry_label: str
+    provider: str
+    name: str
+
+
+# The active entries' names by domain (``cookie_names.domain_key``).
+Declarations = Mapping[str, Sequence[Declaration]]
 
 
 def duration_in_months(entry: CookieEntry) -> float | None:
@@ -50,11 +69,16 @@ def duration_in_months(entry: CookieEntry) -> float | None:
     return entry.duration_value * DAYS_PER_UNIT[entry.duration_unit] / DAYS_PER_MONTH
 
 
-def _a_year_before(day: date) -> date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
+def _months_before(day: date, months: int) -> date:
+    """The same day ``months`` earlier, or that month's last day if it is shorter."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def review_due_before(today: date) -> date:
+    """An entry last reviewed before this day (or never) is due for review."""
+    return _months_before(today, REVIEW_INTERVAL_MONTHS)
 
 
 def _entry_checks(entry: CookieEntry) -> list[Problem]:
@@ -130,23 +154,84 @@ def _entry_checks(entry: CookieEntry) -> list[Problem]:
     if reviewed is None:
         add(
             Check.NOT_REVIEWED,
-            _("This entry has never been reviewed: check it and set its review date."),
+            _("This entry has never been reviewed: check it and mark it as reviewed."),
             None,
         )
-    elif reviewed < _a_year_before(utcnow().date()):
+    elif reviewed < review_due_before(portal_today()):
         add(
             Check.NOT_REVIEWED,
             _(
-                "This entry was last reviewed on %(date)s, over a year ago.",
+                "This entry was last reviewed on %(date)s, more than %(months)s months ago.",
                 date=date_text(reviewed),
+                months=REVIEW_INTERVAL_MONTHS,
             ),
             reviewed.isoformat(),
         )
     return found
 
 
-def entry_problems(entry: CookieEntry, languages: Sequence[str]) -> list[Problem]:
-    found = _entry_checks(entry)
+def _overlap_problems(entry: CookieEntry, declared: Declarations) -> list[Problem]:
+    """A name of the entry that one of its own patterns covers, or that a pattern of another
+    active entry on its domain covers or covers in turn (exact duplicates are refused when
+    saved and are not looked for here)."""
+    if entry.archived:
+        return []
+    names = entry.name_list
+    found = [
+        make_problem(
+            Check.OVERLAPPING_NAMES,
+            _(
+                "“%(pattern)s” already stands for “%(covered)s” in this entry: keep only one "
+                "of them.",
+                pattern=pattern,
+                covered=covered,
+            ),
+            entry_id=entry.id,
+            fingerprint=fingerprint(pattern, covered),
+        )
+        for pattern, covered in overlapping(names, names)
+    ]
+    for other in declared.get(domain_key(entry.domain), ()):
+        if other.entry_id == entry.id:
+            continue
+        for pattern, covered in overlapping(names, [other.name]):
+            message = (
+                _(
+                    "“%(covered)s” is already covered by “%(pattern)s” of the entry "
+                    "“%(entry)s” (%(provider)s) on the same domain: the policy would declare "
+                    "it twice.",
+                    covered=covered,
+                    pattern=pattern,
+                    entry=other.entry_label,
+                    provider=other.provider,
+                )
+                if pattern == other.name
+                else _(
+                    "“%(pattern)s” covers “%(covered)s” of the entry “%(entry)s” "
+                    "(%(provider)s) on the same domain: the policy would declare it twice.",
+                    covered=covered,
+                    pattern=pattern,
+                    entry=other.entry_label,
+                    provider=other.provider,
+                )
+            )
+            found.append(
+                make_problem(
+                    Check.OVERLAPPING_NAMES,
+                    message,
+                    entry_id=entry.id,
+                    fingerprint=fingerprint(pattern, covered, other.entry_id),
+                )
+            )
+    return found
+
+
+def entry_problems(
+    entry: CookieEntry, languages: Sequence[str], declared: Declarations
+) -> list[Problem]:
+    """An entry's problems: its own values, its names against the other active entries'
+    (``declared``), then its texts in ``languages``."""
+    found = _entry_checks(entry) + _overlap_problems(entry, declared)
     for unit in entry.text_units.values():
         for language in languages:
             if language != unit.source_language:

@@ -38,6 +38,9 @@ class Check(enum.StrEnum):
     CATEGORY_TEXT_MISSING = "category.text_missing"
     DURATION_MISSING = "entry.duration_missing"
     INVALID_NAME = "entry.invalid_name"
+    # A name a pattern of the same or another active entry on its domain covers: the page
+    # would declare one cookie twice, maybe with two purposes or durations.
+    OVERLAPPING_NAMES = "entry.overlapping_names"
     AUDIENCE_OVER_13_MONTHS = "entry.audience_over_13_months"
     THIRD_PARTY_WITHOUT_PRIVACY_URL = "entry.third_party_without_privacy_url"
     # The same gap where visitors are asked to consent: they cannot consent knowingly.

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..extensions import db
+from ..inventory import services as inventory
 from ..models import Category, CookieEntry, PolicyVersion, Provider
 from ..portal import get_settings
 from ..publishing import services as publishing
@@ -24,6 +25,8 @@ class Overview:
     archived_entries: int
     providers: int
     entries_missing_translation: int
+    # Active entries never reviewed, or not for checks.REVIEW_INTERVAL_MONTHS.
+    entries_due_for_review: int
     per_category: list[CategoryCount]
     published: PolicyVersion | None
     # How many things the draft changes since the published version (all of it before one).
@@ -58,6 +61,7 @@ def summarize_inventory() -> Overview:
         archived_entries=count(sa.select(CookieEntry.id).where(CookieEntry.archived)),
         providers=count(sa.select(Provider.id)),
         entries_missing_translation=count(entries_untranslated()),
+        entries_due_for_review=inventory.count_entries_due_for_review(),
         per_category=[
             CategoryCount(cat, active, hidden) for cat, active, hidden in per_category_rows
         ],

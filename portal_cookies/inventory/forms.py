@@ -19,6 +19,7 @@ from wtforms import (
     RadioField,
     SearchField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -26,6 +27,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice, enum_coerce
 from wtforms.validators import DataRequired, Optional
 
+from .. import checks
 from ..forms import (
     CHOOSE,
     URL_INPUT,
@@ -324,6 +326,8 @@ SORT_LABELS = {
 }
 # The query string's word for "missing or outdated in some language", kept for saved links.
 UNTRANSLATED = "problem"
+# The query string's word for "never reviewed, or not for checks.REVIEW_INTERVAL_MONTHS".
+REVIEW_DUE = "due"
 
 
 class EntryFilterForm(QueryForm):
@@ -360,6 +364,24 @@ class EntryFilterForm(QueryForm):
         str,
         default="",
         choices=lambda: options([(UNTRANSLATED, _("Missing or outdated"))], _("Any")),
+    )
+    review = choice_field(
+        SelectField,
+        _l("Review"),
+        str,
+        default="",
+        choices=lambda: options(
+            [
+                (
+                    REVIEW_DUE,
+                    _(
+                        "Not reviewed for %(months)s months",
+                        months=checks.REVIEW_INTERVAL_MONTHS,
+                    ),
+                )
+            ],
+            _("Any"),
+        ),
     )
     sort = choice_field(
         SelectField,
@@ -399,9 +421,29 @@ class EntryFilterForm(QueryForm):
             consent_basis=self.consent.data,
             status=self.status.data,
             untranslated=self.translation.data == UNTRANSLATED,
+            review_due=self.review.data == REVIEW_DUE,
             sort=queries.EntrySort(sort.lstrip("-")),
             descending=sort.startswith("-"),
         )
+
+
+class ReviewForm(BaseForm):
+    """Entries of the inventory list marked as reviewed at once: the ones ticked, or every
+    one the page shows. The list draws the checkboxes and the page's ids itself, in its
+    table; the services say which ids exist."""
+
+    entry = SelectMultipleField(validate_choice=False)
+    shown = SelectMultipleField(validate_choice=False)
+    mark_selected = SubmitField(_l("Mark selected as reviewed"))
+    mark_shown = SubmitField(_l("Mark all shown as reviewed"))
+
+    def entry_ids(self) -> list[int]:
+        chosen = (self.shown.data if self.mark_shown.data else self.entry.data) or []
+        if not all(value.isdecimal() and len(value) < 19 for value in chosen):
+            raise ServiceError(
+                _("The selection could not be read; nothing was changed. Reload the list.")
+            )
+        return [int(value) for value in chosen]
 
 
 # --- Exchange -----------------------------------------------------------------------------

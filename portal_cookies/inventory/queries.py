@@ -11,8 +11,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from .. import texts
+from .. import checks, texts
 from ..extensions import db
+from ..i18n import portal_today
 from ..models import (
     AuditEvent,
     Category,
@@ -56,6 +57,8 @@ class EntryFilters:
     consent_basis: ConsentBasis | None = None
     status: EntryStatus = EntryStatus.ACTIVE
     untranslated: bool = False
+    # Never reviewed, or not for checks.REVIEW_INTERVAL_MONTHS.
+    review_due: bool = False
     sort: EntrySort = EntrySort.NAMES
     descending: bool = False
 
@@ -84,6 +87,18 @@ def _matches(term: str) -> sa.ColumnElement[bool]:
     )
 
 
+def due_for_review() -> sa.ColumnElement[bool]:
+    """Entries never reviewed, or last reviewed too long ago: the check's rule."""
+    due = checks.review_due_before(portal_today())
+    return sa.or_(CookieEntry.last_reviewed_on.is_(None), CookieEntry.last_reviewed_on < due)
+
+
+def count_due_for_review() -> int:
+    """How many active entries are due for review."""
+    query = sa.select(sa.func.count(CookieEntry.id)).where(~CookieEntry.archived, due_for_review())
+    return db.session.scalar(query) or 0
+
+
 def _conditions(filters: EntryFilters) -> list[sa.ColumnElement[bool]]:
     """Every filter but the status."""
     terms = CONTROL_CHARACTERS.sub(" ", filters.q).split()[:MAX_SEARCH_TERMS]
@@ -101,6 +116,8 @@ def _conditions(filters: EntryFilters) -> list[sa.ColumnElement[bool]]:
         conditions.append(
             sa.or_(CookieEntry.function_unit_id.in_(units), CookieEntry.purpose_unit_id.in_(units))
         )
+    if filters.review_due:
+        conditions.append(due_for_review())
     return conditions
 
 

@@ -8,11 +8,10 @@ The lists and searches are in ``queries``; what the forms validate, in ``validat
 files, in ``exchange`` and the modules it names.
 """
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -22,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from .. import texts
 from ..audit import record_event
 from ..extensions import db
+from ..i18n import portal_today
 from ..models import (
     Category,
     CookieEntry,
@@ -34,7 +34,7 @@ from ..models import (
 )
 from ..portal import get_settings
 from ..service_errors import ServiceError, one_change
-from . import exchange, file_format, pending_imports
+from . import exchange, file_format, pending_imports, queries
 from .fields import recorded_fields
 from .import_preview import ImportPreview, ImportStatus
 from .scan import ScanResult, scan
@@ -47,6 +47,9 @@ from .validation import (
 )
 
 T = TypeVar("T")
+
+# More than any list page shows: a longer selection is not a person's.
+MAX_ENTRIES_AT_ONCE = 500
 
 
 # --- Saving -------------------------------------------------------------------------------
@@ -467,7 +470,7 @@ def export_inventory(format: str, *, bom: bool = False) -> bytes:
 
 def export_filename(format: str) -> str:
     """The file's name, dated in the portal's time zone."""
-    today = datetime.now(ZoneInfo(get_settings().time_zone)).date()
+    today = portal_today()
     return f"cookie-inventory-{today.isoformat()}.{format}"
 
 
@@ -566,3 +569,67 @@ def held_import(token: str, *, actor: User) -> PendingImport:
 
 def drop_import(pending: PendingImport) -> None:
     pending_imports.drop_file(pending)
+
+
+# --- Reviews ------------------------------------------------------------------------------
+
+
+def find_entries(ids: Iterable[int]) -> list[CookieEntry]:
+    """The entries with these ids, in this order; refused, naming them, if any is missing."""
+    wanted = list(dict.fromkeys(ids))
+    if len(wanted) > MAX_ENTRIES_AT_ONCE:
+        raise ServiceError(
+            _("Choose %(count)s entries at most at once.", count=MAX_ENTRIES_AT_ONCE)
+        )
+    found = {
+        entry.id: entry
+        for entry in db.session.scalars(
+            db.select(CookieEntry)
+            .where(CookieEntry.id.in_(wanted))
+            .options(selectinload(CookieEntry.names))
+        )
+    }
+    missing = [str(ident) for ident in wanted if ident not in found]
+    if missing:
+        raise ServiceError(
+            ngettext(
+                "There is no entry number %(ids)s (deleted meanwhile?): nothing was changed.",
+                "There are no entries numbered %(ids)s (deleted meanwhile?): nothing was changed.",
+                len(missing),
+                ids=", ".join(missing[:NAMED_ENTRIES]),
+            )
+        )
+    return [found[ident] for ident in wanted]
+
+
+def mark_reviewed(entries: Sequence[CookieEntry], *, actor: User | None) -> date:
+    """Record that people checked these entries against the portal today (the portal's day,
+    in its time zone); an entry already marked today records nothing. Returns that day."""
+    with _change():
+        if not entries:
+            raise ServiceError(_("Choose the entries to mark as reviewed."))
+        archived = [entry for entry in entries if entry.archived]
+        if archived:
+            raise ServiceError(
+                ngettext(
+                    "The entry %(entries)s is archived: restore it to review it. Nothing was "
+                    "changed.",
+                    "%(num)s entries are archived: %(entries)s. Restore them to review them. "
+                    "Nothing was changed.",
+                    len(archived),
+                    entries=_entries_message(archived),
+                )
+            )
+        today = portal_today()
+        for entry in entries:
+            before = recorded_fields(entry)
+            entry.last_reviewed_on = today
+            if _record_change(actor, "review", entry, entry.label, before, recorded_fields(entry)):
+                entry.updated_at = utcnow()
+                entry.updated_by = actor
+    return today
+
+
+def count_entries_due_for_review() -> int:
+    """How many active entries nobody reviewed for ``checks.REVIEW_INTERVAL_MONTHS``."""
+    return queries.count_due_for_review()

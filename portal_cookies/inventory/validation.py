@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from ..cookie_names import domain_key, overlapping
 from ..extensions import db
 from ..models import (
     Category,
@@ -29,7 +30,7 @@ from ..models import (
     StorageKind,
     utcnow,
 )
-from ..service_errors import ServiceError
+from ..service_errors import Link, ServiceError
 from ..values import clean_country, clean_domain, clean_text, clean_url, validate_cookie_name
 
 E = TypeVar("E", bound=enum.Enum)
@@ -85,6 +86,17 @@ def _names(names: Iterable[str]) -> list[str]:
         if name in seen:
             raise ServiceError(_("“%(name)s” is listed twice.", name=name), "names")
         seen.add(name)
+    overlaps = overlapping(cleaned, cleaned)
+    if overlaps:
+        pattern, covered = overlaps[0]
+        raise ServiceError(
+            _(
+                "“%(pattern)s” already stands for “%(covered)s”: list only one of them.",
+                covered=covered,
+                pattern=pattern,
+            ),
+            "names",
+        )
     return cleaned
 
 
@@ -201,23 +213,76 @@ class EntryData:
     last_reviewed_on: date | None = None
 
 
-def _declared_elsewhere(
-    names: list[str], domain: str, entry: CookieEntry | None
-) -> list[tuple[str, CookieEntry]]:
-    """(name, other entry) for each name another entry declares on the same domain."""
-    # A leading dot changes nothing for browsers: ".example.org" is "example.org".
-    host = domain.lstrip(".")
+def _declared_on_domain(domain: str, entry: CookieEntry | None) -> list[tuple[str, CookieEntry]]:
+    """(name, other entry) for each name other entries declare on the same domain."""
+    host = domain_key(domain)
     domains = [host, f".{host}"] if host else [""]
     query = (
         db.select(CookieName.name, CookieEntry)
         .join(CookieName.entry)
-        .where(CookieName.name.in_(names), CookieEntry.domain.in_(domains))
+        .where(CookieEntry.domain.in_(domains))
         .options(selectinload(CookieEntry.names), selectinload(CookieEntry.provider))
         .order_by(CookieName.id)
     )
     if entry is not None and entry.id is not None:
         query = query.where(CookieEntry.id != entry.id)
     return [(name, other) for name, other in db.session.execute(query)]
+
+
+def _open_entry(entry: CookieEntry) -> Link:
+    return Link(
+        _("Open the entry “%(entry)s”", entry=entry.label),
+        "inventory.update",
+        {"entry_id": entry.id},
+    )
+
+
+def _declared_elsewhere(
+    names: list[str], domain: str, entry: CookieEntry | None
+) -> list[ServiceError]:
+    """A refusal for each name another entry declares on the same domain, archived or not
+    (restoring it must not make a duplicate), and for each name that a pattern of another
+    active entry covers or that covers one of its names: one cookie would be declared twice."""
+    found = []
+    for name, other in _declared_on_domain(domain, entry):
+        mapping = {"name": name, "entry": other.label, "provider": other.provider.name}
+        if name in names:
+            message = (
+                _(
+                    "“%(name)s” on this domain is already declared by the archived entry "
+                    "“%(entry)s” (%(provider)s).",
+                    **mapping,
+                )
+                if other.archived
+                else _(
+                    "“%(name)s” on this domain is already declared by the entry "
+                    "“%(entry)s” (%(provider)s).",
+                    **mapping,
+                )
+            )
+            found.append(ServiceError(message, "names", _open_entry(other)))
+            continue
+        if other.archived:
+            continue
+        for pattern, covered in overlapping(names, [name]):
+            if pattern == name:
+                message = _(
+                    "“%(covered)s” on this domain is already covered by “%(pattern)s” of the "
+                    "entry “%(entry)s” (%(provider)s).",
+                    covered=covered,
+                    pattern=pattern,
+                    **mapping,
+                )
+            else:
+                message = _(
+                    "“%(pattern)s” on this domain covers “%(covered)s”, already declared by the "
+                    "entry “%(entry)s” (%(provider)s).",
+                    covered=covered,
+                    pattern=pattern,
+                    **mapping,
+                )
+            found.append(ServiceError(message, "names", _open_entry(other)))
+    return found[:NAMED_ENTRIES]
 
 
 def examine_entry(
@@ -267,25 +332,7 @@ def examine_entry(
     if consent_basis == ConsentBasis.CONSENT and ground is not None:
         refusals.add(_("An entry that needs consent has no exemption ground."), "exemption_ground")
     if names and domain is not None:
-        for name, other in _declared_elsewhere(names, domain, entry)[:NAMED_ENTRIES]:
-            message = (
-                _(
-                    "“%(name)s” on this domain is already declared by the archived entry "
-                    "“%(entry)s” (%(provider)s).",
-                    name=name,
-                    entry=other.label,
-                    provider=other.provider.name,
-                )
-                if other.archived
-                else _(
-                    "“%(name)s” on this domain is already declared by the entry "
-                    "“%(entry)s” (%(provider)s).",
-                    name=name,
-                    entry=other.label,
-                    provider=other.provider.name,
-                )
-            )
-            refusals.add(message, "names")
+        refusals.found += _declared_elsewhere(names, domain, entry)
     cleaned = replace(
         data,
         names=names,

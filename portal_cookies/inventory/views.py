@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import checks
@@ -36,6 +37,7 @@ from .forms import (
     ExportForm,
     ImportForm,
     ProviderForm,
+    ReviewForm,
     category_label,
     country_names,
     split_names,
@@ -88,7 +90,33 @@ def index():
         counts=queries.count_entries_by_status(filters),
         untranslated=queries.untranslated_languages(page.items),
         checked=checks.check_entries(page.items),
+        review_form=ReviewForm(formdata=None),
     )
+
+
+@bp.post("/review")
+@editors_only
+def review_entries():
+    """Mark the entries ticked on the list, or all it showed, as reviewed; back to the list
+    as it was filtered (its filters ride in this address)."""
+    form = ReviewForm()
+    try:
+        entries = services.find_entries(form.entry_ids())
+        services.mark_reviewed(entries, actor=current_actor())
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        flash(
+            ngettext(
+                "%(num)s entry marked as reviewed today.",
+                "%(num)s entries marked as reviewed today.",
+                len(entries),
+            ),
+            "success",
+        )
+    filters = EntryFilterForm(formdata=request.args)
+    filters.read()
+    return redirect(url_for(".index", **filters.query_args()))
 
 
 def _edit_page(template: str, form: BaseForm | None, current: Any, **context: Any):
@@ -170,6 +198,15 @@ def archive(entry_id: int):
     entry = get_or_404(CookieEntry, entry_id)
     if _done(lambda: services.archive_entry(entry, actor=current_actor())):
         flash(_("Entry “%(name)s” archived.", name=entry.label), "success")
+    return redirect(url_for(".update", entry_id=entry_id))
+
+
+@bp.post("/entries/<int:entry_id>/review")
+@editors_only
+def review(entry_id: int):
+    entry = get_or_404(CookieEntry, entry_id)
+    if _done(lambda: services.mark_reviewed([entry], actor=current_actor())):
+        flash(_("Entry “%(name)s” marked as reviewed today.", name=entry.label), "success")
     return redirect(url_for(".update", entry_id=entry_id))
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..cookie_names import is_pattern
 from .base import Model, UTCDateTime, enum_type, utcnow
 from .enums import ConsentBasis, DurationKind, DurationUnit, ExemptionGround, Party, StorageKind
 
@@ -157,7 +158,7 @@ class CookieName(Model):
 
     @property
     def is_prefix(self) -> bool:
-        return self.name.endswith(".*")
+        return is_pattern(self.name)
 
 
 class CheckDismissal(Model):
