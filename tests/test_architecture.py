@@ -13,6 +13,8 @@ ABOVE_THE_AREAS = {"portal_cookies", "portal_cookies.cli", "portal_cookies.demo"
 def above_the_areas(module: str) -> bool:
     """The top floor: the factory, the demo, and the command line with each of its groups."""
     return module in ABOVE_THE_AREAS or module.startswith("portal_cookies.cli.")
+
+
 PUBLIC_FACE = {"services", "bp"}
 
 

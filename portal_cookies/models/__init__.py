@@ -6,8 +6,10 @@ One module per part of the domain, all re-exported here: callers write
 
 from .audit import AuditEvent
 from .base import Model, UTCDateTime, enum_type, text_hash, utcnow
+from .drift import DriftCheck, DriftFinding
 from .enums import (
     ConsentBasis,
+    DriftKind,
     DurationKind,
     DurationUnit,
     ExemptionGround,
@@ -42,6 +44,9 @@ __all__ = [
     "CookieEntry",
     "CookieName",
     "CurrentText",
+    "DriftCheck",
+    "DriftFinding",
+    "DriftKind",
     "DurationKind",
     "DurationUnit",
     "ExemptionGround",
