@@ -59,6 +59,10 @@ class Config:
     LOGIN_ACCOUNT_LIMIT = "5 per 10 seconds;10 per minute;60 per hour"
     LOGIN_ADDRESS_LIMIT = "50 per minute;200 per hour"
 
+    # The largest request accepted, in bytes: a drift report's HAR file is the largest upload
+    # (a 50 MB recording is usual). A larger one is answered 413 before it is read.
+    MAX_CONTENT_LENGTH = 200 * 1024 * 1024
+
     INVENTORY_PAGE_SIZE = 25
     AUDIT_LOG_PAGE_SIZE = 50
 

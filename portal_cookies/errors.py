@@ -73,6 +73,10 @@ def register(app: Flask) -> None:
             ),
             404: (_("Page not found"), _("There is nothing at this address.")),
             405: (_("Method not allowed"), _("This address does not accept that kind of request.")),
+            413: (
+                _("File too large"),
+                _("The file is larger than this portal accepts; nothing was saved."),
+            ),
             429: (
                 _("Too many attempts"),
                 _("Too many requests in a short time. Wait a minute and try again."),
