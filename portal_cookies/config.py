@@ -69,6 +69,10 @@ class Config:
     LOGIN_ACCOUNT_LIMIT = "5 per 10 seconds;10 per minute;60 per hour"
     LOGIN_ADDRESS_LIMIT = "50 per minute;200 per hour"
 
+    # The drift report's upload alone may be larger than MAX_CONTENT_LENGTH: a HAR recording
+    # of a portal visit is often tens of megabytes. It is read as a stream, never whole.
+    DRIFT_FILE_MAX_LENGTH = 200 * 1024 * 1024
+
     INVENTORY_PAGE_SIZE = 25
     AUDIT_LOG_PAGE_SIZE = 50
 

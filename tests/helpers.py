@@ -5,6 +5,8 @@ Import them only as ``from tests.helpers import ...``: pytest also puts tests/ o
 importing conftest did). Test modules never import conftest.py: pytest loads it by itself.
 """
 
+import csv
+import io
 import json
 import os
 import re
@@ -220,3 +222,18 @@ def publish_a_second_demo_version():
         actor=None,
     )
     return entry, section
+
+
+# The columns of an Open Cookie Database file, as the catalogue's import expects them.
+CATALOGUE_HEADER = (
+    "ID,Platform,Category,Cookie / Data Key name,Domain,Description,Retention period,"
+    "Data Controller,User Privacy & GDPR Rights Portals,Wildcard match"
+)
+
+
+def catalogue_file(rows: list[tuple[str, ...]], header: str = CATALOGUE_HEADER) -> bytes:
+    """A catalogue of known cookies in the Open Cookie Database's CSV format."""
+    out = io.StringIO()
+    out.write(header + "\r\n")
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode("utf-8")

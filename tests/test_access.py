@@ -11,9 +11,11 @@ import pytest
 
 from portal_cookies import create_app
 from portal_cookies.extensions import db
-from portal_cookies.models import Role
+from portal_cookies.inventory import services as inventory
+from portal_cookies.inventory.observations import Observation
+from portal_cookies.models import Role, StorageKind
 from portal_cookies.policy_texts import services as policy_texts
-from portal_cookies.portal import create_policy_text
+from portal_cookies.portal import create_policy_text, update_portal
 from portal_cookies.publishing.content import build_content
 from portal_cookies.texts import save_text
 from tests.helpers import log_in, settings_for
@@ -89,6 +91,10 @@ ACCESS = {
     "inventory.export": {"GET": editors(200)},
     "inventory.import_file": {"POST": editors(422)},
     "inventory.confirm_import": {"POST": editors(302)},
+    # The drift report: translators read it; an upload without a file comes back refused.
+    "inventory.drift_report": {"GET": logged_in(200)},
+    "inventory.check_drift": {"POST": editors(422)},
+    "inventory.create_from_finding": {"GET": editors(200), "POST": editors(200)},
     # Everyone logged in translates; an empty POST is a form with its errors (422).
     "translation.index": {"GET": logged_in(200)},
     "translation.edit": {"GET": logged_in(200), "POST": logged_in(422)},
@@ -162,6 +168,20 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("case", cases, ids=[str(case) for case in cases])
 
 
+def undeclared_finding():
+    """A drift report's undeclared cookie, as a browser's recording would give it."""
+    update_portal(actor=None, base_url="https://portal.example.org")
+    observed = Observation(
+        name="_new",
+        domain="portal.example.org",
+        storage_kind=StorageKind.HTTP_COOKIE,
+        page="https://portal.example.org/",
+        seen_in="set-cookie",
+    )
+    report = inventory.build_drift_report([observed])
+    return inventory.record_drift_report(report, source="a.har", actor=None).findings[0]
+
+
 @pytest.fixture
 def url_values(make_category, make_provider, make_cookie, make_published, make_user):
     """An id for every URL parameter; deletions get objects nothing else uses."""
@@ -183,6 +203,7 @@ def url_values(make_category, make_provider, make_cookie, make_published, make_u
         # Someone else's account: the tests act on it, never on the person logged in.
         "user_id": make_user(Role.TRANSLATOR).id,
         "text_id": create_policy_text("introduction", "Bienvenue.", position=1, actor=None).id,
+        "finding_id": undeclared_finding().id,
     }
     unused = {
         "entry_id": make_cookie(category=category, provider=provider, archived=True).id,

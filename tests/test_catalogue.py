@@ -2,7 +2,6 @@
 and what it suggests on the command line, in JSON and on the entry form."""
 
 import csv
-import io
 import re
 
 import pytest
@@ -21,12 +20,14 @@ from portal_cookies.models import (
 )
 from portal_cookies.service_errors import ServiceError
 from tests.browser import log_in_through_the_form, screenshot_on_failure
-from tests.helpers import count_queries, count_rows, log_in
-
-HEADER = (
-    "ID,Platform,Category,Cookie / Data Key name,Domain,Description,Retention period,"
-    "Data Controller,User Privacy & GDPR Rights Portals,Wildcard match"
+from tests.helpers import (
+    CATALOGUE_HEADER,
+    catalogue_file,
+    count_queries,
+    count_rows,
+    log_in,
 )
+
 GOOGLE = ("Google", "https://business.safety.google/privacy/")
 # A few rows in the Open Cookie Database's shape: a wildcard, generic names, odd retention.
 ROWS = [
@@ -126,11 +127,8 @@ ROWS = [
 ]
 
 
-def catalogue_csv(rows=ROWS, header=HEADER) -> bytes:
-    out = io.StringIO()
-    out.write(header + "\r\n")
-    csv.writer(out).writerows(rows)
-    return out.getvalue().encode("utf-8")
+def catalogue_csv(rows=ROWS, header=CATALOGUE_HEADER) -> bytes:
+    return catalogue_file(rows, header)
 
 
 def known(source_id: str) -> KnownCookie:
@@ -283,7 +281,7 @@ def test_a_newer_catalogue_adds_updates_and_removes_rows_and_leaves_the_inventor
 
 
 def bad_row(**changes) -> bytes:
-    row = dict(zip(HEADER.split(","), ROWS[0], strict=True)) | changes
+    row = dict(zip(CATALOGUE_HEADER.split(","), ROWS[0], strict=True)) | changes
     return catalogue_csv([*ROWS[1:], tuple(row.values())])
 
 
@@ -293,7 +291,10 @@ def bad_row(**changes) -> bytes:
         (b"", "its first line must name the columns ID, Platform"),
         (b"ID;Platform\n1;x\n", "its first line must name the columns"),
         (b"names,provider,category\n_ga,Google,statistics\n", "must name the columns"),
-        (catalogue_csv(header=HEADER.replace("Domain", "Domains")), "must name the columns"),
+        (
+            catalogue_csv(header=CATALOGUE_HEADER.replace("Domain", "Domains")),
+            "must name the columns",
+        ),
         (catalogue_csv()[:-10] + b"\xff\xfe\n", "it is not UTF-8 text"),
         (catalogue_csv([]), "holds no cookie"),
         (catalogue_csv([ROWS[0][:9]]), "Line 2: 9 columns instead of 10."),
@@ -301,7 +302,7 @@ def bad_row(**changes) -> bytes:
         (bad_row(**{"Wildcard match": "yes"}), "must be 0 or 1"),
         (bad_row(**{"Cookie / Data Key name": " "}), "“Cookie / Data Key name” is empty"),
         (bad_row(Platform="x" * 201), "“Platform” is longer than 200 characters"),
-        (HEADER.encode() + b'\n"id,"x\n', "not a readable CSV"),
+        (CATALOGUE_HEADER.encode() + b'\n"id,"x\n', "not a readable CSV"),
     ],
     ids=[
         "empty",

@@ -22,6 +22,7 @@ import pytest
 from portal_cookies.inventory import services as inventory
 from portal_cookies.inventory.scan import Scope, worth_following
 from portal_cookies.models import StorageKind
+from portal_cookies.portal import update_portal
 from portal_cookies.service_errors import ServiceError
 from tests.browser import CHROMIUM, require_chromium
 
@@ -262,6 +263,7 @@ def test_a_scan_writes_the_har_file_asked_for(site, tmp_path):
 
 @pytest.mark.browser
 def test_the_command_lists_what_it_found_and_exits_1_on_drift(site, runner, tmp_path):
+    update_portal(actor=None, name="Portail", base_url=site.home.base + "/")
     har = tmp_path / "scan.har"
     result = runner.invoke(
         args=["inventory", "scan", site.home.base + "/", "--pages", "2", "--har", str(har)]
@@ -276,6 +278,8 @@ def test_the_command_lists_what_it_found_and_exits_1_on_drift(site, runner, tmp_
 
 @pytest.mark.browser
 def test_the_command_exits_0_when_the_site_stores_nothing(site, runner):
+    # The drift report tells first from third party by the portal's address.
+    update_portal(actor=None, name="Portail", base_url=site.sibling.base + "/")
     result = runner.invoke(args=["inventory", "scan", site.sibling.base + "/"])
 
     assert result.exit_code == 0, result.output

@@ -6,7 +6,15 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..inventory import services as inventory
-from ..models import Category, CookieEntry, PolicyVersion, Provider
+from ..models import (
+    Category,
+    CookieEntry,
+    DriftCheck,
+    DriftFinding,
+    DriftKind,
+    PolicyVersion,
+    Provider,
+)
 from ..portal import get_settings
 from ..publishing import services as publishing
 from ..texts import units_needing_translation
@@ -31,6 +39,26 @@ class Overview:
     published: PolicyVersion | None
     # How many things the draft changes since the published version (all of it before one).
     unpublished_changes: int
+    drift: "DriftSummary"
+
+
+@dataclass(frozen=True)
+class DriftSummary:
+    """The latest drift report's findings: the entries to fix, and the undeclared cookies."""
+
+    check: DriftCheck | None
+    entry_findings: list[DriftFinding]
+    undeclared: int
+
+
+def summarize_drift() -> DriftSummary:
+    check = inventory.latest_drift_check()
+    findings = check.findings if check else []
+    return DriftSummary(
+        check=check,
+        entry_findings=[f for f in findings if f.kind != DriftKind.UNDECLARED],
+        undeclared=sum(f.kind == DriftKind.UNDECLARED for f in findings),
+    )
 
 
 def entries_untranslated() -> sa.Select[tuple[int]]:
@@ -67,4 +95,5 @@ def summarize_inventory() -> Overview:
         ],
         published=publishing.current_version(),
         unpublished_changes=publishing.draft_diff().size,
+        drift=summarize_drift(),
     )

@@ -195,13 +195,13 @@ class EntryForm(CheckedForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self._providers = {p.id: p for p in queries.list_providers()}
-        self._categories = {c.id: c for c in queries.list_categories()}
+        self.providers = {p.id: p for p in queries.list_providers()}
+        self.categories = {c.id: c for c in queries.list_categories()}
         self.provider.choices = options(
-            [(ident, p.name) for ident, p in self._providers.items()], empty=CHOOSE
+            [(ident, p.name) for ident, p in self.providers.items()], empty=CHOOSE
         )
         self.category.choices = category_options(
-            self._categories.values(), lambda category: category.id, empty=CHOOSE
+            self.categories.values(), lambda category: category.id, empty=CHOOSE
         )
 
     @staticmethod
@@ -217,8 +217,8 @@ class EntryForm(CheckedForm):
         fixed = self.duration_kind.data == DurationKind.FIXED
         exempt = self.consent_basis.data == ConsentBasis.EXEMPT
         return EntryData(
-            provider=self._providers.get(self.provider.data),
-            category=self._categories.get(self.category.data),
+            provider=self.providers.get(self.provider.data),
+            category=self.categories.get(self.category.data),
             names=split_names(self.names.data),
             storage_kind=self.storage_kind.data,
             party=self.party.data,
@@ -316,6 +316,19 @@ class ProviderForm(CheckedForm):
 
     def refusals(self) -> list[ServiceError]:
         return validate_provider(**self.values(), provider=self.current)
+
+
+class DriftFileForm(BaseForm):
+    file = FileField(
+        _l("HAR or cookies.txt file"),
+        validators=[FileRequired(message=_l("Choose a HAR file or a cookies.txt file."))],
+        description=_l(
+            "A HAR file saved from the browser's developer tools (Network tab, “Save all as "
+            "HAR”) after visiting the portal, or a cookies.txt file exported from the browser."
+        ),
+        render_kw={"accept": ".har,.json,.txt,application/json,text/plain"},
+    )
+    submit = SubmitField(_l("Compare with the inventory"))
 
 
 SORT_LABELS = {

@@ -1,6 +1,6 @@
 """The inventory's verbs: creating, changing, moving, archiving and deleting categories,
-providers and cookie entries; exporting and importing the inventory as a file; scanning a
-site for what it really stores (``scan``).
+providers and cookie entries; exporting and importing the inventory as a file; comparing it
+with what a browser was seen to store (the drift report) and scanning a site for it (``scan``).
 
 A change validates everything first, records one audit event and commits once. A refused
 change raises ServiceError naming the form field at fault, and leaves the database as it was.
@@ -8,10 +8,10 @@ The lists and searches are in ``queries``; what the forms validate, in ``validat
 files, in ``exchange`` and the modules it names.
 """
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -26,17 +26,24 @@ from ..models import (
     Category,
     CookieEntry,
     CookieName,
+    DriftCheck,
+    DriftFinding,
+    DriftKind,
     PendingImport,
     Provider,
+    StorageKind,
     TextKind,
     User,
     utcnow,
 )
 from ..portal import get_settings
 from ..service_errors import ServiceError, one_change
-from . import exchange, file_format, pending_imports, queries
+from . import drift, exchange, file_format, pending_imports, queries
+from .drift import DriftReport
 from .fields import recorded_fields
 from .import_preview import ImportPreview, ImportStatus
+from .observations import Observation
+from .observed_files import read_observed_file
 from .scan import ScanResult, scan
 from .validation import (
     NAMED_ENTRIES,
@@ -633,3 +640,48 @@ def mark_reviewed(entries: Sequence[CookieEntry], *, actor: User | None) -> date
 def count_entries_due_for_review() -> int:
     """How many active entries nobody reviewed for ``checks.REVIEW_INTERVAL_MONTHS``."""
     return queries.count_due_for_review()
+
+
+# --- Drift --------------------------------------------------------------------------------
+
+
+def build_drift_report(
+    observations: Iterable[Observation], observed_kinds: Collection[StorageKind] | None = None
+) -> DriftReport:
+    """Compare what a browser was seen to store with the active entries (``drift``)."""
+    return drift.build_drift_report(observations, get_settings(), observed_kinds)
+
+
+def drift_report_from_file(stream: IO[Any], *, source: str, actor: User | None) -> DriftReport:
+    """Read a HAR or cookies.txt file, compare it with the inventory and keep the report as
+    the latest. A malformed file raises ServiceError and changes nothing."""
+    report = build_drift_report(read_observed_file(stream))
+    drift.record_drift_report(report, source=source, actor=actor)
+    return report
+
+
+def record_drift_report(report: DriftReport, *, source: str, actor: User | None) -> DriftCheck:
+    return drift.record_drift_report(report, source=source, actor=actor)
+
+
+def latest_drift_check() -> DriftCheck | None:
+    """The latest drift report with its findings, or None before the first."""
+    return drift.latest_drift_check()
+
+
+def draft_values(finding: DriftFinding) -> dict[str, Any]:
+    """What an undeclared cookie's new entry form starts with: what was observed."""
+    return drift.draft_values(finding)
+
+
+def create_entry_from_finding(
+    finding: DriftFinding, data: EntryData, *, actor: User | None
+) -> CookieEntry:
+    """Declare an undeclared cookie of the latest drift report: the entry is created and the
+    finding, now answered, leaves the report."""
+    if finding.kind != DriftKind.UNDECLARED:
+        raise ServiceError(_("Only an undeclared cookie becomes a new entry."))
+    with _change():
+        entry = create_entry(data, actor=actor)
+        db.session.delete(finding)
+    return entry

@@ -31,11 +31,8 @@ from ..service_errors import ServiceError
 from . import queries, services
 from .forms import (
     CategoryForm,
-    ConfirmImportForm,
     EntryFilterForm,
     EntryForm,
-    ExportForm,
-    ImportForm,
     ProviderForm,
     ReviewForm,
     category_label,
@@ -49,7 +46,7 @@ bp.before_request(require_login)
 T = TypeVar("T")
 
 
-def _saved(form: BaseForm, save: Callable[[], T]) -> T | None:
+def saved(form: BaseForm, save: Callable[[], T]) -> T | None:
     """Validate a submitted form and save it; None (the refusals on the form) otherwise."""
     if not form.validate_on_submit():
         return None
@@ -60,7 +57,7 @@ def _saved(form: BaseForm, save: Callable[[], T]) -> T | None:
         return None
 
 
-def _done(action: Callable[[], object]) -> bool:
+def done(action: Callable[[], object]) -> bool:
     """Run a POST-only action; a refusal is flashed."""
     try:
         action()
@@ -119,7 +116,7 @@ def review_entries():
     return redirect(url_for(".index", **filters.query_args()))
 
 
-def _edit_page(template: str, form: BaseForm | None, current: Any, **context: Any):
+def edit_page(template: str, form: BaseForm | None, current: Any, **context: Any):
     """A page that edits ``current``: its form, and its texts' states in other languages."""
     return render_template(
         template,
@@ -144,7 +141,7 @@ def _entry_page(entry: CookieEntry | None, form: EntryForm | None):
         suggestions = catalogue.suggestions_for_names(
             split_names(form.names.data), form.domain.data or None
         )
-    return _edit_page(
+    return edit_page(
         "inventory/entry.html",
         form,
         entry,
@@ -163,7 +160,7 @@ def create():
     form = EntryForm()
     if _asks_suggestions():
         return _entry_page(None, form)
-    entry = _saved(form, lambda: services.create_entry(form.entry_data(), actor=current_actor()))
+    entry = saved(form, lambda: services.create_entry(form.entry_data(), actor=current_actor()))
     if entry is not None:
         flash(_("Entry “%(name)s” saved.", name=entry.label), "success")
         return redirect(url_for(".update", entry_id=entry.id))
@@ -181,7 +178,7 @@ def update(entry_id: int):
     form = EntryForm(current=entry)
     if _asks_suggestions():
         return _entry_page(entry, form)
-    if _saved(
+    if saved(
         form,
         lambda: services.update_entry(
             entry, form.entry_data(), actor=current_actor(), minor_edit=form.minor_edit.data
@@ -196,7 +193,7 @@ def update(entry_id: int):
 @editors_only
 def archive(entry_id: int):
     entry = get_or_404(CookieEntry, entry_id)
-    if _done(lambda: services.archive_entry(entry, actor=current_actor())):
+    if done(lambda: services.archive_entry(entry, actor=current_actor())):
         flash(_("Entry “%(name)s” archived.", name=entry.label), "success")
     return redirect(url_for(".update", entry_id=entry_id))
 
@@ -205,7 +202,7 @@ def archive(entry_id: int):
 @editors_only
 def review(entry_id: int):
     entry = get_or_404(CookieEntry, entry_id)
-    if _done(lambda: services.mark_reviewed([entry], actor=current_actor())):
+    if done(lambda: services.mark_reviewed([entry], actor=current_actor())):
         flash(_("Entry “%(name)s” marked as reviewed today.", name=entry.label), "success")
     return redirect(url_for(".update", entry_id=entry_id))
 
@@ -224,7 +221,7 @@ def dismiss_warning(entry_id: int):
 @editors_only
 def restore(entry_id: int):
     entry = get_or_404(CookieEntry, entry_id)
-    if _done(lambda: services.restore_entry(entry, actor=current_actor())):
+    if done(lambda: services.restore_entry(entry, actor=current_actor())):
         flash(_("Entry “%(name)s” restored.", name=entry.label), "success")
     return redirect(url_for(".update", entry_id=entry_id))
 
@@ -238,7 +235,7 @@ def delete(entry_id: int):
     form = ConfirmForm()
     if not form.validate_on_submit():
         return render_template("inventory/entry_delete.html", entry=entry, form=form)
-    if _done(lambda: services.delete_entry(entry, actor=current_actor())):
+    if done(lambda: services.delete_entry(entry, actor=current_actor())):
         flash(_("Entry “%(name)s” deleted.", name=label), "success")
         return redirect(url_for(".index", status="archived"))
     return redirect(url_for(".update", entry_id=entry_id))
@@ -258,13 +255,11 @@ def categories():
 @editors_only
 def create_category():
     form = CategoryForm()
-    category = _saved(
-        form, lambda: services.create_category(**form.values(), actor=current_actor())
-    )
+    category = saved(form, lambda: services.create_category(**form.values(), actor=current_actor()))
     if category is not None:
         flash(_("Category “%(name)s” saved.", name=category_label(category)), "success")
         return redirect(url_for(".categories"))
-    return _edit_page("inventory/category.html", form, None, category=None)
+    return edit_page("inventory/category.html", form, None, category=None)
 
 
 @bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
@@ -272,7 +267,7 @@ def create_category():
 def update_category(category_id: int):
     category = get_or_404(Category, category_id)
     form = CategoryForm(current=category)
-    if _saved(
+    if saved(
         form,
         lambda: services.update_category(
             category, **form.values(), actor=current_actor(), minor_edit=form.minor_edit.data
@@ -280,7 +275,7 @@ def update_category(category_id: int):
     ):
         flash(_("Category “%(name)s” saved.", name=category_label(category)), "success")
         return redirect(url_for(".categories"))
-    return _edit_page("inventory/category.html", form, category, category=category)
+    return edit_page("inventory/category.html", form, category, category=category)
 
 
 @bp.post("/categories/<int:category_id>/move")
@@ -288,7 +283,7 @@ def update_category(category_id: int):
 def move_category(category_id: int):
     category = get_or_404(Category, category_id)
     direction = MoveForm().direction.data or ""
-    if _done(lambda: services.move_category(category, direction=direction, actor=current_actor())):
+    if done(lambda: services.move_category(category, direction=direction, actor=current_actor())):
         flash(_("Category “%(name)s” moved.", name=category_label(category)), "success")
     return redirect(url_for(".categories"))
 
@@ -298,7 +293,7 @@ def move_category(category_id: int):
 def delete_category(category_id: int):
     category = get_or_404(Category, category_id)
     label = category_label(category)
-    if _done(lambda: services.delete_category(category, actor=current_actor())):
+    if done(lambda: services.delete_category(category, actor=current_actor())):
         flash(_("Category “%(name)s” deleted.", name=label), "success")
     return redirect(url_for(".categories"))
 
@@ -319,13 +314,11 @@ def providers():
 @editors_only
 def create_provider():
     form = ProviderForm()
-    provider = _saved(
-        form, lambda: services.create_provider(**form.values(), actor=current_actor())
-    )
+    provider = saved(form, lambda: services.create_provider(**form.values(), actor=current_actor()))
     if provider is not None:
         flash(_("Provider “%(name)s” saved.", name=provider.name), "success")
         return redirect(url_for(".providers"))
-    return _edit_page("inventory/provider.html", form, None, provider=None)
+    return edit_page("inventory/provider.html", form, None, provider=None)
 
 
 @bp.route("/providers/<int:provider_id>", methods=["GET", "POST"])
@@ -333,7 +326,7 @@ def create_provider():
 def update_provider(provider_id: int):
     provider = get_or_404(Provider, provider_id)
     form = ProviderForm(current=provider)
-    if _saved(
+    if saved(
         form,
         lambda: services.update_provider(
             provider, **form.values(), actor=current_actor(), minor_edit=form.minor_edit.data
@@ -341,7 +334,7 @@ def update_provider(provider_id: int):
     ):
         flash(_("Provider “%(name)s” saved.", name=provider.name), "success")
         return redirect(url_for(".providers"))
-    return _edit_page("inventory/provider.html", form, provider, provider=provider)
+    return edit_page("inventory/provider.html", form, provider, provider=provider)
 
 
 @bp.post("/providers/<int:provider_id>/delete")
@@ -349,116 +342,6 @@ def update_provider(provider_id: int):
 def delete_provider(provider_id: int):
     provider = get_or_404(Provider, provider_id)
     label = provider.name
-    if _done(lambda: services.delete_provider(provider, actor=current_actor())):
+    if done(lambda: services.delete_provider(provider, actor=current_actor())):
         flash(_("Provider “%(name)s” deleted.", name=label), "success")
     return redirect(url_for(".providers"))
-
-
-# --- Exchange: the inventory as a file ----------------------------------------------------
-
-CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
-
-
-def _exchange_page(
-    export_form: ExportForm | None = None, import_form: ImportForm | None = None, status=200
-):
-    return render_template(
-        "inventory/exchange.html",
-        export_form=export_form or ExportForm(formdata=None),
-        import_form=import_form or ImportForm(formdata=None),
-    ), status
-
-
-def _preview_page(preview: services.ImportPreview, form: ConfirmImportForm, filename: str):
-    return render_template(
-        "inventory/import_preview.html", preview=preview, form=form, filename=filename
-    )
-
-
-@bp.get("/exchange")
-@editors_only
-def exchange():
-    return _exchange_page()
-
-
-@bp.get("/export")
-@editors_only
-def export():
-    form = ExportForm(formdata=request.args)
-    if request.args and form.validate():
-        try:
-            data = services.export_inventory(form.format.data, bom=form.bom.data)
-        except ServiceError as error:
-            form.add_refusal(error)
-        else:
-            filename = services.export_filename(form.format.data)
-            return (
-                data,
-                200,
-                {
-                    "Content-Type": CONTENT_TYPES[form.format.data],
-                    "Content-Disposition": f'attachment; filename="{filename}"',
-                },
-            )
-    return _exchange_page(export_form=form, status=422 if request.args else 200)
-
-
-@bp.post("/import")
-@editors_only
-def import_file():
-    """Read the uploaded file and show what importing it would do; it waits on the server
-    for the confirmation, named by a token only its uploader can use."""
-    form = ImportForm()
-    if form.validate_on_submit():
-        upload = form.file.data
-        # One byte past the limit is enough to refuse the file as too large.
-        data = upload.read(services.MAX_IMPORT_SIZE + 1)
-        try:
-            preview = services.preview_import(data)
-        except ServiceError as error:
-            form.add_refusal(error)
-        else:
-            filename = upload.filename or ""
-            token = services.hold_import(data, filename, actor=current_actor())
-            return _preview_page(preview, ConfirmImportForm(formdata=None, token=token), filename)
-    return _exchange_page(import_form=form, status=422)
-
-
-@bp.post("/import/confirm")
-@editors_only
-def confirm_import():
-    form = ConfirmImportForm()
-    try:
-        if not form.validate_on_submit():
-            raise ServiceError(_("The import was not confirmed. Upload the file again."))
-        pending = services.held_import(form.token.data, actor=current_actor())
-    except ServiceError as error:
-        flash(error.message, "error")
-        return redirect(url_for(".exchange"))
-    data, filename = pending.data, pending.filename
-    try:
-        preview = services.apply_import(
-            data, skip_invalid=form.skip_invalid.data, actor=current_actor()
-        )
-    except ServiceError as error:
-        form.add_refusal(error)
-        try:
-            return _preview_page(services.preview_import(data), form, filename), 422
-        except ServiceError as unreadable:  # the portal's languages changed meanwhile
-            flash(unreadable.message, "error")
-            return redirect(url_for(".exchange"))
-    services.drop_import(pending)
-    counts = preview.counts
-    flash(
-        _(
-            "Imported %(filename)s: %(new)s new, %(changed)s changed, %(unchanged)s "
-            "unchanged, %(invalid)s invalid skipped.",
-            filename=filename,
-            new=counts[services.ImportStatus.NEW],
-            changed=counts[services.ImportStatus.CHANGED],
-            unchanged=counts[services.ImportStatus.UNCHANGED],
-            invalid=counts[services.ImportStatus.INVALID],
-        ),
-        "success",
-    )
-    return redirect(url_for(".index"))

@@ -8,8 +8,10 @@ One module per part of the domain, all re-exported here: callers write
 from .audit import AuditEvent
 from .base import Model, UTCDateTime, enum_type, text_hash, utcnow
 from .catalogue import KnownCookie
+from .drift import DriftCheck, DriftFinding
 from .enums import (
     ConsentBasis,
+    DriftKind,
     DurationKind,
     DurationUnit,
     ExemptionGround,
@@ -51,6 +53,9 @@ __all__ = [
     "CookieEntry",
     "CookieName",
     "CurrentText",
+    "DriftCheck",
+    "DriftFinding",
+    "DriftKind",
     "DurationKind",
     "DurationUnit",
     "ExemptionGround",

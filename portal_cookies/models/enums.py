@@ -60,6 +60,15 @@ class ExemptionGround(enum.StrEnum):
     AUDIENCE_MEASUREMENT = "audience_measurement"
 
 
+class DriftKind(enum.StrEnum):
+    """What a drift report found: a cookie the inventory does not declare, an entry nothing
+    set, a cookie kept longer than its entry says."""
+
+    UNDECLARED = "undeclared"
+    NEVER_OBSERVED = "never_observed"
+    LONGER_LIFETIME = "longer_lifetime"
+
+
 class TextKind(enum.StrEnum):
     ENTRY_FUNCTION = "entry_function"
     ENTRY_PURPOSE = "entry_purpose"

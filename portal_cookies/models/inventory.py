@@ -14,6 +14,7 @@ from .base import Model, UTCDateTime, enum_type, utcnow
 from .enums import ConsentBasis, DurationKind, DurationUnit, ExemptionGround, Party, StorageKind
 
 if TYPE_CHECKING:
+    from .drift import DriftFinding
     from .people import User
     from .texts import TextUnit
 
@@ -121,6 +122,10 @@ class CookieEntry(Model):
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
     check_dismissals: Mapped[list[CheckDismissal]] = relationship(
+        back_populates="entry", cascade="all, delete-orphan"
+    )
+    # What the latest drift report found about it; they go with it when it is deleted.
+    drift_findings: Mapped[list[DriftFinding]] = relationship(
         back_populates="entry", cascade="all, delete-orphan"
     )
 
