@@ -106,6 +106,8 @@ class Portal:
     fields: dict[tuple[str, str], dict[str, set[str]]]
     export: bytes
     every_name: set[str] = field(default_factory=set)
+    # (endpoint, method) -> the pages that show its form, read again once rows change
+    hosts: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
 
 
 _portal: list[Portal] = []
@@ -225,7 +227,6 @@ def _discover_forms(app: Flask, portal: Portal) -> None:
     and as a visitor sees it, with each of the URL values."""
     admin, visitor = app.test_client(), app.test_client()
     _log_in(admin, portal.users["admin"])
-    adapter = app.url_map.bind("localhost")
     variants = max(len(values) for values in portal.url_values.values())
     for endpoint, _rule, method in ROUTES:
         if method != "GET":
@@ -236,21 +237,31 @@ def _discover_forms(app: Flask, portal: Portal) -> None:
             }
             path = _build(app, endpoint, values)
             for client in (admin, visitor):
-                response = client.get(path)
-                if response.mimetype != "text/html":
-                    continue
-                reader = FormReader()
-                reader.feed(response.get_data(as_text=True))
-                for form_method, action, names in reader.forms:
-                    try:
-                        target, _ = adapter.match(urlsplit(action or path).path, method=form_method)
-                    except HTTPException:
-                        continue
-                    for name, offered in names.items():
-                        fields = portal.fields.setdefault((target, form_method), {})
-                        fields.setdefault(name, set()).update(offered)
-                        portal.every_name.add(name)
+                for form in read_forms(app, portal, path, client.get(path)):
+                    if client is admin:
+                        portal.hosts[form].add(path)
     portal.export = admin.get("/admin/translation/export?language=en").get_data()
+
+
+def read_forms(app: Flask, portal: Portal, path: str, response) -> set[tuple[str, str]]:
+    """Add the fields (and values offered) of a page's forms; the (endpoint, method) of each."""
+    if response.mimetype != "text/html":
+        return set()
+    reader = FormReader()
+    reader.feed(response.get_data(as_text=True))
+    adapter = app.url_map.bind("localhost")
+    found = set()
+    for form_method, action, names in reader.forms:
+        try:
+            target, _ = adapter.match(urlsplit(action or path).path, method=form_method)
+        except HTTPException:
+            continue
+        found.add((target, form_method))
+        for name, offered in names.items():
+            fields = portal.fields.setdefault((target, form_method), {})
+            fields.setdefault(name, set()).update(offered)
+            portal.every_name.add(name)
+    return found
 
 
 def _build(app: Flask, endpoint: str, values: dict[str, str]) -> str:
@@ -279,12 +290,20 @@ NUMBERS = st.one_of(
     # Digits Python's isdigit accepts and int() does not, or reads as another number.
     st.sampled_from(["²", "٣", "1²", " 1", "1\x00"]),
 )
-ANY_TEXT = st.text(max_size=40)
+# NUL and other control characters, line and paragraph separators, a byte-order mark, an
+# invisible right-to-left mark: as likely as any other character.
+AWKWARD = "\x00\x01\x08\x0b\x1b\x7f\x85\u2028\u2029\ufeff\u200f"
+ANY_TEXT = st.text(st.one_of(st.characters(), st.sampled_from(AWKWARD)), max_size=40)
 VALUES = st.one_of(ANY_TEXT, NUMBERS, st.just(""), st.text(max_size=3000))
 
 
 def values_for(offered: set[str]) -> st.SearchStrategy[str]:
-    return st.one_of(st.sampled_from(sorted(offered)), VALUES) if offered else VALUES
+    """One of the values a page offers (read at the time: pages are read again when rows
+    change, and a hidden version id moves on), or anything."""
+    if not offered:
+        return VALUES
+    pick = st.integers(0, 2**16).map(lambda index: sorted(offered)[index % len(offered)])
+    return st.one_of(pick, VALUES)
 
 
 def pairs(fields: dict[str, set[str]], every_name: set[str]) -> st.SearchStrategy:
@@ -359,6 +378,8 @@ def test_no_input_fails_or_changes_anything_when_refused(
     file_fields = {name for name in fields if name == "file"}
     arguments = [name for name in re.findall(r"<(?:[a-z]+:)?([a-z_]+)>", rule)]
     state = {"digest": rows_digest()}
+    admin = app.test_client()
+    _log_in(admin, portal.users["admin"])
 
     @settings(PROPERTY_SETTINGS, max_examples=_examples(endpoint, method, fields))
     @given(
@@ -377,6 +398,9 @@ def test_no_input_fails_or_changes_anything_when_refused(
         after = rows_digest()
         before, state["digest"] = state["digest"], after
         _check(endpoint, method, status, before, after)
+        if after != before:
+            for path in portal.hosts.get((endpoint, method), ()):
+                read_forms(app, portal, path, admin.get(path))
 
     drive()
 
