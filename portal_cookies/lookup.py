@@ -22,9 +22,13 @@ def get_or_404(model: type[M], ident: int) -> M:
 
 
 def read_id(text: str | None) -> int | None:
-    """An id typed in a form or a query string, or None when it cannot be one."""
+    """An id typed in a form or a query string, or None when it cannot be one: ASCII digits
+    only (``isdigit`` alone accepts "²"), from 1 to what a column holds."""
     text = text or ""
-    return int(text) if text.isdigit() and int(text) <= MAX_ID else None
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
+        return None
+    ident = int(text)
+    return ident if 1 <= ident <= MAX_ID else None
 
 
 # Rows a page may hold, whatever the configuration asks.

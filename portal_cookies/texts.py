@@ -97,6 +97,10 @@ def save_text(
     INSERT guarded by the primary key), so two concurrent saves from the same starting point
     cannot both win. Nothing is committed.
     """
+    if base_version_id is not None and base_version_id != _current_version_id(unit, language):
+        # Checked before the insert too: an id no version has (a typed 0, a huge number) would
+        # otherwise reach ``parent_id``, which PostgreSQL refuses with a database error.
+        _refuse(unit, language, text)
     is_source = language == unit.source_language
     if is_source:
         source_text = None
@@ -148,6 +152,14 @@ def save_text(
         db.session.expire(head)
     db.session.expire(unit, ["current"])
     return version
+
+
+def _current_version_id(unit: TextUnit, language: str) -> int | None:
+    return db.session.scalar(
+        sa.select(CurrentText.version_id).where(
+            CurrentText.unit_id == unit.id, CurrentText.language == language
+        )
+    )
 
 
 def _refuse(unit: TextUnit, language: str, attempted_text: str) -> None:

@@ -466,3 +466,70 @@ def test_the_queue_offers_the_categories_by_name(portal, client, make_category, 
 
     assert '<option value="statistics">Statistics</option>' in page
     assert '<option lang="fr" value="marketing">Publicité</option>' in page
+
+
+@pytest.mark.parametrize("query", ["", "?language=de", "?language=en", "?language=xx&language=de"])
+def test_the_editor_and_the_queue_take_any_language_in_the_query_string(
+    portal, client, make_cookie, query
+):
+    portal.enabled_languages = ["fr", "en", "de"]
+    db.session.commit()
+    unit = make_cookie().purpose_unit
+    log_in(client, Role.TRANSLATOR)
+
+    for path in ("/admin/translation/", f"/admin/translation/{unit.id}/en"):
+        response = client.get(path + query)
+
+        assert response.status_code == 200, path
+
+
+def test_the_queue_of_a_second_language_leads_to_its_editor_and_back(portal, client, make_cookie):
+    portal.enabled_languages = ["fr", "en", "de"]
+    db.session.commit()
+    unit = make_cookie().function_unit
+    log_in(client, Role.TRANSLATOR)
+
+    queue = client.get("/admin/translation/?language=de&filter=missing")
+    editor = client.get(f"/admin/translation/{unit.id}/de?filter=missing")
+
+    assert f'href="/admin/translation/{unit.id}/de?filter=missing"' in queue.text
+    assert 'href="/admin/translation/?language=de&amp;filter=missing"' in editor.text
+
+
+# Not an id a version can have: zero, negative, past a column's range, not digits at all.
+NOT_A_VERSION = ["0", "-1", "2147483648", "9" * 20, "9" * 5000, "1.5", "²", "abc", ""]
+
+
+@pytest.mark.parametrize("base", NOT_A_VERSION)
+def test_saving_over_a_version_that_cannot_exist_is_a_conflict(portal, client, make_cookie, base):
+    unit = make_cookie().purpose_unit
+    translate(unit, "A purpose.")
+    versions = db.session.scalar(sa.select(sa.func.count()).select_from(TextVersion))
+    log_in(client, Role.TRANSLATOR)
+
+    response = client.post(editor_url(unit), data={"text": "Mine.", "base_version_id": base})
+
+    assert response.status_code == 409
+    assert unit.text("en") == "A purpose."
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(TextVersion)) == versions
+
+
+@pytest.mark.parametrize("base", NOT_A_VERSION)
+@pytest.mark.parametrize("action", ["approve", "confirm", "revert"])
+def test_a_version_button_naming_no_version_is_refused_with_a_message(
+    portal, client, make_cookie, make_user, base, action
+):
+    unit = make_cookie().purpose_unit
+    old = translate(unit, "A purpose.")
+    set_source_text(unit, "Une finalité réécrite.", None)
+    translate(unit, "A rewritten purpose.")
+    versions = db.session.scalar(sa.select(sa.func.count()).select_from(TextVersion))
+    log_in(client, Role.OPERATOR)
+    path = editor_url(unit) + (f"/revert/{old.id}" if action == "revert" else f"/{action}")
+
+    response = client.post(path, data={"base_version_id": base}, follow_redirects=True)
+
+    assert response.status_code == 200
+    assert "look at" in response.text
+    assert unit.text("en") == "A rewritten purpose."
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(TextVersion)) == versions

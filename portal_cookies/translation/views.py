@@ -43,8 +43,21 @@ def _unit(unit_id: int) -> TextUnit:
     return get_or_404(TextUnit, unit_id)
 
 
-def _queue_form() -> QueueForm:
-    return QueueForm(formdata=request.args)
+def _queue_form(language: str | None = None) -> QueueForm:
+    """The queue's filters, read from the query string. In the editor, the queue is the edited
+    language's: the address says which, and a ``language`` in the query string is ignored."""
+    formdata = request.args.copy()
+    if language is not None:
+        formdata.setlist("language", [language])
+    return QueueForm(formdata=formdata)
+
+
+def _editor_args(language: str) -> dict[str, str]:
+    """The filters the editor's links carry along, those understood; the language is in the
+    address itself."""
+    form = _queue_form(language)
+    form.read()
+    return form.query_args(leave_out=("language",))
 
 
 @bp.get("/")
@@ -58,7 +71,7 @@ def index():
         "translation/index.html",
         form=form,
         params=params,
-        args=form.query_args(leave_out=()),
+        args=form.query_args(leave_out=("language",)),
         items=services.build_queue(params, contexts) if params else [],
         progress=services.measure_progress(contexts, languages),
         settings=settings,
@@ -67,14 +80,13 @@ def index():
 
 def _queue_items(language: str) -> list[services.QueueItem]:
     """The queue the editor moves along: the current filters, in the edited language."""
-    params = _queue_form().params()
+    params = _queue_form(language).params()
     if params is None or params.language != language:
         return []
     return services.build_queue(params)
 
 
 def _editor_page(unit, language, form, *, conflict=None, status_code=200, items=None):
-    queue_form = _queue_form()
     context = services.translatable_context(unit, language)
     items = _queue_items(language) if items is None else items
     previous, following = services.neighbours(items, unit.id)
@@ -97,7 +109,7 @@ def _editor_page(unit, language, form, *, conflict=None, status_code=200, items=
         suggestions=services.suggest_translations(unit, language),
         previous=previous,
         following=following,
-        args=queue_form.query_args(leave_out=()),
+        args=_editor_args(language),
         action_form=VersionActionForm(base_version_id=current.id if current else ""),
         dismiss_form=DismissForm(formdata=None),
         conflict=conflict,
@@ -168,12 +180,12 @@ def edit(unit_id: int, language: str):
         form.add_refusal(error)
         return _editor_page(unit, language, form, status_code=422, items=items)
     flash(_("Translation saved."), "success")
-    args = _queue_form().query_args(leave_out=())
+    args = _editor_args(language)
     if not form.save_next.data:
         return redirect(_editor_url(unit.id, language, args))
     if following is None:
         flash(_("That was the last text of this list."), "info")
-        return redirect(url_for("translation.index", **args))
+        return redirect(url_for("translation.index", language=language, **args))
     return redirect(_editor_url(following.unit.id, language, args))
 
 
@@ -185,18 +197,22 @@ def _conflict_form(conflict: TextConflict) -> TranslationForm:
     )
 
 
+def _base_version_id(form: VersionActionForm) -> int | None:
+    """The version the page showed as current, or None, said, when the form does not name one."""
+    base_version_id = read_id(form.base_version_id.data) if form.validate_on_submit() else None
+    if base_version_id is None:
+        flash(_("The form did not say which version you saw; look at the text again."), "error")
+    return base_version_id
+
+
 def _version_action(unit_id: int, language: str, action, message: str):
     unit = _unit(unit_id)
     form = VersionActionForm()
-    args = _queue_form().query_args(leave_out=())
-    if form.validate_on_submit() and form.base_version_id.data.isdigit():
+    args = _editor_args(language)
+    base_version_id = _base_version_id(form)
+    if base_version_id is not None:
         try:
-            action(
-                unit,
-                language,
-                base_version_id=int(form.base_version_id.data),
-                actor=current_actor(),
-            )
+            action(unit, language, base_version_id=base_version_id, actor=current_actor())
             flash(message, "success")
         except TextConflict:
             flash(_("Someone saved this text meanwhile; look at it again."), "error")
@@ -224,7 +240,7 @@ def approve(unit_id: int, language: str):
 def dismiss(unit_id: int, language: str):
     unit = _unit(unit_id)
     DismissForm().dismiss(actor=current_actor(), unit=unit, language=language)
-    return redirect(_editor_url(unit_id, language, _queue_form().query_args(leave_out=())))
+    return redirect(_editor_url(unit_id, language, _editor_args(language)))
 
 
 @bp.get("/<int:unit_id>/<language>/history")
@@ -251,12 +267,10 @@ def revert(unit_id: int, language: str, version_id: int):
     version = get_or_404(TextVersion, version_id)
     if version.unit_id != unit.id or version.language != language:
         abort(404)
-    form = VersionActionForm()
-    if form.validate_on_submit() and form.base_version_id.data.isdigit():
+    base_version_id = _base_version_id(VersionActionForm())
+    if base_version_id is not None:
         try:
-            services.revert_to(
-                version, base_version_id=int(form.base_version_id.data), actor=current_actor()
-            )
+            services.revert_to(version, base_version_id=base_version_id, actor=current_actor())
             flash(_("The text is back to that version."), "success")
         except TextConflict:
             flash(_("Someone saved this text meanwhile; look at it again."), "error")
