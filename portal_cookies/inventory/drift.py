@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from ..cookie_names import stem
 from ..extensions import db
 from ..models import (
     CookieEntry,
@@ -218,7 +219,7 @@ class _Declarations:
         for entry in self.entries:
             for cookie_name in entry.names:
                 if cookie_name.is_prefix:
-                    self.prefixes.append((cookie_name.name.removesuffix(".*"), entry))
+                    self.prefixes.append((stem(cookie_name.name), entry))
                 else:
                     self.exact.setdefault(cookie_name.name, []).append(entry)
 
