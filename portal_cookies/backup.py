@@ -7,6 +7,8 @@ instead of being written wrongly. The same database always gives the same bytes,
 restored and exported again is identical to the first. docs/backup.md describes the file.
 """
 
+import base64
+import binascii
 import enum
 import json
 from collections.abc import Callable, Iterable, Iterator
@@ -90,6 +92,13 @@ def _load_date(value: Any) -> date:
         raise BadValue(_("a date in ISO 8601 (YYYY-MM-DD)")) from None
 
 
+def _load_bytes(value: Any) -> bytes:
+    try:
+        return base64.b64decode(value, validate=True)
+    except (TypeError, binascii.Error):
+        raise BadValue(_("bytes in base64")) from None
+
+
 def _string_codec(length: int | None) -> Codec:
     def load(value: Any) -> str:
         if not isinstance(value, str):
@@ -128,6 +137,8 @@ def codec_for(column: sa.Column) -> Codec:
         return Codec(dump=lambda value: value, load=_load_integer)
     if isinstance(column_type, sa.String):
         return _string_codec(column_type.length)
+    if isinstance(column_type, sa.LargeBinary):
+        return Codec(dump=lambda data: base64.b64encode(data).decode("ascii"), load=_load_bytes)
     if isinstance(column_type, sa.Date) and not isinstance(column_type, sa.DateTime):
         return Codec(dump=lambda day: day.isoformat(), load=_load_date)
     raise TypeError(

@@ -80,3 +80,7 @@ class Config:
     # nothing changed): a new version reaches every reader within this delay.
     # FLASK_POLICY_MAX_AGE=60 in the environment overrides it.
     POLICY_MAX_AGE = 300
+    # Seconds a process serves the current version from memory before asking the database
+    # (one small query) whether another was published: the delay before every instance serves
+    # a new version. 0 asks on every request.
+    POLICY_FRESHNESS_SECONDS = 1.0

@@ -1,19 +1,22 @@
-"""The published versions as visitors' requests read them, for one small query per request,
-even through a database outage.
+"""The published versions as visitors' requests read them: the current one from memory,
+checked against the database at most once per ``POLICY_FRESHNESS_SECONDS``, and through a
+database outage.
 
-Every public request asks the database which version is current (or which one has a number,
-and which replaced it): a few columns of a row or two. The bytes, languages and portal of a
-version come from a cache in this process, keyed by that version and loaded whole (every page
-in every language, one query) the first time any of its addresses is read. Versions and their
-pages are never changed once published, so a cached entry can never be stale; and since each
-request asks which version is current, every process serves a new version from the request
-after its publication.
+The current version is held whole in a ``Snapshot``: the version's row, its portal and
+languages, and every page in every language with its gzip form, all stored at publication.
+A request takes the snapshot once and reads everything from that one object, so it never mixes
+two versions (the HTML of one with the ETag of another). While the snapshot was checked less
+than ``POLICY_FRESHNESS_SECONDS`` ago, a request sends no query at all; then one request asks
+which version is current (a few columns of one row) while the others keep serving the snapshot,
+and a new version replaces it whole. Every instance and process therefore serves a publication
+within that delay. Versions and their pages never change once published, so a version's bytes
+are loaded once (one query) and cached by version; a version read by number asks the
+database every time (with the version that replaced it).
 
-While the database does not answer, that question is answered from what this process last
-read (``_Memory``): the current version, and the versions read by number. Their bytes are in
-the cache already, so visitors keep reading the policy. What this process never read raises
-the database's error, which the error handlers answer with a 503 (``errors``). The first
-failure of an outage is logged as a warning, the first answer after it as information.
+While the database does not answer, the snapshot keeps being served, and versions read by
+number come from what this process last read (``_Memory``). What this process never read
+raises the database's error, which the error handlers answer with a 503 (``errors``). The
+first failure of an outage is logged as a warning, the first answer after it as information.
 
 The public blueprint serves these; the visitors' error pages read the current version's
 languages and portal here too, which is why this sits below both.
@@ -22,13 +25,15 @@ languages and portal here too, which is why this sits below both.
 import enum
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from time import monotonic
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import Flask, current_app
 
 from .extensions import DATABASE_UNAVAILABLE, db
 from .models import PolicyPage, PolicyVersion
@@ -53,10 +58,11 @@ class PageKind(enum.StrEnum):
     CHANGES = "changes"
 
 
+# Each kind's text, and its gzip form (``models.policy.compress_page``).
 _COLUMNS = {
-    PageKind.HTML: PolicyPage.html,
-    PageKind.JSON: PolicyPage.json,
-    PageKind.CHANGES: PolicyPage.changes_html,
+    PageKind.HTML: (PolicyPage.html, PolicyPage.html_gzip),
+    PageKind.JSON: (PolicyPage.json, PolicyPage.json_gzip),
+    PageKind.CHANGES: (PolicyPage.changes_html, PolicyPage.changes_gzip),
 }
 
 
@@ -107,22 +113,51 @@ _NUMBERED_VERSION = (
 )
 
 
-def current_version() -> PublishedVersion | None:
-    """The version visitors read now: the highest number (a rollback is a new number too).
+@dataclass(frozen=True)
+class StoredPage:
+    """A page as stored at publication: its bytes (UTF-8) and their gzip form."""
 
-    While the database does not answer, the one this process read last; the database's error
-    when it never read one.
+    body: bytes
+    gzip: bytes
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The current version, all of it, as one object: ``version`` None while nothing is
+    published; ``frame`` None and ``pages`` empty if its pages could not be read."""
+
+    version: PublishedVersion | None
+    frame: PublishedFrame | None = None
+    pages: Mapping[tuple[str, PageKind], StoredPage] = field(default_factory=dict)
+
+
+def current_snapshot() -> Snapshot:
+    """The current version (the highest number: a rollback is a new number too) with its
+    pages, as checked at most ``POLICY_FRESHNESS_SECONDS`` ago.
+
+    While the database does not answer, the snapshot this process read last; the database's
+    error when it never read one.
     """
-    memory = _memory()
-    try:
-        version = _version(_CURRENT_VERSION)
-    except DATABASE_UNAVAILABLE as error:
-        memory.failed(error)
-        if memory.current is None:
-            raise
-        return memory.current
-    memory.read_current(version)
-    return version
+    return _memory().fresh_snapshot(current_app.config["POLICY_FRESHNESS_SECONDS"])
+
+
+def snapshot_if_fresh(app: Flask) -> Snapshot | None:
+    """``app``'s snapshot if it was checked less than ``POLICY_FRESHNESS_SECONDS`` ago, else
+    None; without an app context or a query, for the public pages' fast path."""
+    memory = app.extensions.get(_MEMORY_KEY)
+    if memory is None:
+        return None
+    return memory.snapshot_if_fresh(app.config["POLICY_FRESHNESS_SECONDS"])
+
+
+def current_version() -> PublishedVersion | None:
+    """The version visitors read now (``current_snapshot``)."""
+    return current_snapshot().version
+
+
+def expect_new_version() -> None:
+    """This process just published: its next request checks, whatever the delay."""
+    _memory().expect_new_version()
 
 
 def numbered_version(number: int) -> tuple[PublishedVersion | None, PublishedVersion | None]:
@@ -167,22 +202,65 @@ def _versions(statement: sa.Select, **parameters: object) -> list[PublishedVersi
 
 
 class _Memory:
-    """What this process last read of the versions, to answer visitors while the database
-    does not. Kept on the app rather than in the module, so that two apps in one process (the
-    tests) on two databases never mix. Threads share it: ``current`` is replaced whole, the
-    bounded map and the outage flag change under a lock."""
+    """The current snapshot, when it was last checked, and what this process last read of
+    the versions by number, to answer visitors while the database does not. Kept on the app
+    rather than in the module, so that two apps in one process (the tests) on two databases
+    never mix. Threads share it: ``snapshot`` is replaced whole (a request reads the attribute
+    once), one thread at a time checks it, the bounded map and the outage flag change under a
+    lock."""
 
     def __init__(self) -> None:
-        self.current: PublishedVersion | None = None
+        self.snapshot: Snapshot | None = None
+        self._checked_at = float("-inf")
+        self._checking = threading.Lock()
         self._numbered: OrderedDict[int, tuple[PublishedVersion, PublishedVersion | None]] = (
             OrderedDict()
         )
         self._outage = False
         self._lock = threading.Lock()
 
-    def read_current(self, version: PublishedVersion | None) -> None:
-        self.current = version
+    @property
+    def current(self) -> PublishedVersion | None:
+        return self.snapshot.version if self.snapshot else None
+
+    def snapshot_if_fresh(self, interval: float) -> Snapshot | None:
+        snapshot = self.snapshot
+        if snapshot is not None and monotonic() - self._checked_at < interval:
+            return snapshot
+        return None
+
+    def expect_new_version(self) -> None:
+        self._checked_at = float("-inf")
+
+    def fresh_snapshot(self, interval: float) -> Snapshot:
+        fresh = self.snapshot_if_fresh(interval)
+        if fresh is not None:
+            return fresh
+        # One thread asks; the others serve the snapshot they have meanwhile (those that
+        # have none wait for it).
+        if not self._checking.acquire(blocking=self.snapshot is None):
+            return self.snapshot
+        try:
+            return self._check()
+        finally:
+            self._checking.release()
+
+    def _check(self) -> Snapshot:
+        snapshot = self.snapshot
+        try:
+            version = _version(_CURRENT_VERSION)
+            if snapshot is None or snapshot.version != version:
+                snapshot = _snapshot_of(version)
+        except DATABASE_UNAVAILABLE as error:
+            self.failed(error)
+            if self.snapshot is None:
+                raise
+            # Asked again after the same delay, not on every request of the outage.
+            self._checked_at = monotonic()
+            return self.snapshot
+        self.snapshot, self._checked_at = snapshot, monotonic()
         self.answered()
+        return snapshot
 
     def read_numbered(self, found: tuple[PublishedVersion, PublishedVersion | None]) -> None:
         number = found[0].number
@@ -238,6 +316,13 @@ class _NotStored(LookupError):
     """Raised inside the cached functions so that nothing is kept for what is not stored."""
 
 
+def _snapshot_of(version: PublishedVersion | None) -> Snapshot:
+    stored = _stored_or_none(version) if version else None
+    if stored is None:
+        return Snapshot(version)
+    return Snapshot(version, stored.frame, stored.pages)
+
+
 def published_languages(version: PublishedVersion) -> tuple[str, ...]:
     """The languages ``version`` was published in, its source language first."""
     frame = published_frame(version)
@@ -258,7 +343,7 @@ def published_portal(version: PublishedVersion) -> dict[str, Any]:
     return portal if isinstance(portal, dict) else {}
 
 
-def published_page(version: PublishedVersion, language: str, kind: PageKind) -> bytes | None:
+def published_page(version: PublishedVersion, language: str, kind: PageKind) -> StoredPage | None:
     """A page of ``version`` as stored at publication, encoded once for every request."""
     stored = _stored_or_none(version)
     return stored.pages.get((language, kind)) if stored else None
@@ -267,7 +352,7 @@ def published_page(version: PublishedVersion, language: str, kind: PageKind) -> 
 @dataclass(frozen=True)
 class _StoredVersion:
     frame: PublishedFrame
-    pages: dict[tuple[str, PageKind], bytes]
+    pages: dict[tuple[str, PageKind], StoredPage]
 
 
 def _stored_or_none(version: PublishedVersion) -> _StoredVersion | None:
@@ -282,7 +367,11 @@ def _stored_version(version: PublishedVersion) -> _StoredVersion:
     # Every page at once: what a visitor reads next of the version is then in memory, even if
     # the database stops answering meanwhile.
     rows = db.session.execute(
-        sa.select(PolicyPage.language, *_COLUMNS.values(), PolicyVersion.content["portal"])
+        sa.select(
+            PolicyPage.language,
+            *(column for columns in _COLUMNS.values() for column in columns),
+            PolicyVersion.content["portal"],
+        )
         .join(PolicyPage.version)
         .where(PolicyPage.version_id == version.id)
     ).all()
@@ -292,9 +381,9 @@ def _stored_version(version: PublishedVersion) -> _StoredVersion:
         raise _NotStored
     portal = rows[0][-1] if isinstance(rows[0][-1], dict) else {}
     pages = {
-        (language, kind): text.encode("utf-8")
-        for language, *texts, _portal in rows
-        for kind, text in zip(_COLUMNS, texts, strict=True)
+        (language, kind): StoredPage(text.encode("utf-8"), compressed)
+        for language, *columns, _portal in rows
+        for kind, text, compressed in zip(_COLUMNS, columns[::2], columns[1::2], strict=True)
     }
     frame = PublishedFrame(
         name=portal.get("name") or "",

@@ -1,6 +1,8 @@
 """What every template may use, and the HTTP headers every response carries."""
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from flask import Flask, request
 from flask_babel import get_locale
@@ -25,6 +27,21 @@ CONTENT_SECURITY_POLICY = (
 # A year. Subdomains are left out: other services of the portal's domain may not all be on
 # HTTPS yet, and this app cannot know.
 HSTS = "max-age=31536000"
+
+
+def security_headers(config: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The headers every response carries, the public pages' fast path included."""
+    headers = [
+        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("X-Frame-Options", "DENY"),
+    ]
+    if config["SESSION_COOKIE_SECURE"]:
+        # Served over HTTPS: browsers never try this host over plain HTTP again, where
+        # the cookies would not go and a network attacker could answer instead.
+        headers.append(("Strict-Transport-Security", HSTS))
+    return headers
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -86,15 +103,9 @@ def register_template_helpers(app: Flask) -> None:
         return request.full_path.rstrip("?")
 
     @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        if app.config["SESSION_COOKIE_SECURE"]:
-            # Served over HTTPS: browsers never try this host over plain HTTP again, where
-            # the cookies would not go and a network attacker could answer instead.
-            response.headers.setdefault("Strict-Transport-Security", HSTS)
+    def add_security_headers(response):
+        for name, value in security_headers(app.config):
+            response.headers.setdefault(name, value)
         if request.endpoint != "static" and not is_public_request():
             # The administration's pages and downloads are for the person logged in: no
             # browser history, proxy or shared cache keeps a copy. The public pages keep

@@ -57,6 +57,9 @@ def settings_for(url: str) -> dict[str, object]:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
+        # Each request asks which version is current, as a process does once a second:
+        # tests publish and read at once. Tests of the delay set it (tests/test_public_snapshot).
+        "POLICY_FRESHNESS_SECONDS": 0,
     }
 
 

@@ -186,7 +186,8 @@ def test_export_writes_static_files(runner, tmp_path):
     load_demo_portal()
     result = runner.invoke(args=["policy", "export", str(tmp_path / "site")])
     assert result.exit_code == 0, result.output
-    assert result.output == f"Wrote 12 files to {tmp_path / 'site'}.\n"
+    # Five pages per language (two of them the current version's), each with its .gz.
+    assert result.output == f"Wrote 22 files to {tmp_path / 'site'}.\n"
     page = db.session.scalar(sa.select(PolicyPage).where(PolicyPage.language == "fr"))
     assert (tmp_path / "site/fr/cookies/index.html").read_text("utf-8") == page.html
     assert json.loads((tmp_path / "site/en/cookies.json").read_text("utf-8"))["version"] == 1

@@ -515,7 +515,7 @@ def test_a_failure_on_a_json_address_answers_in_json(app, client, published, mon
     def fail():
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(published_versions, "current_version", fail)
+    monkeypatch.setattr(published_versions, "current_snapshot", fail)
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
 
     assert_problem(client.get("/en/cookies.json"), 500, "Something went wrong")
@@ -647,7 +647,7 @@ def test_a_failure_on_a_public_address_gets_the_visitors_500_page(
     def fail():
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(published_versions, "current_version", fail)
+    monkeypatch.setattr(published_versions, "current_snapshot", fail)
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
 
     response = client.get("/en/cookies")

@@ -1,6 +1,7 @@
 """Publishing's core: the content a version freezes, its pages and JSON, the differences
 between versions, the gate, publication, rollback and export (issue 4)."""
 
+import gzip
 import html as html_module
 import json
 import re
@@ -1265,29 +1266,34 @@ def test_export_writes_the_bytes_the_app_serves_where_a_web_server_finds_them(
     paths = services.export_policy(tmp_path)
 
     files = {path.relative_to(tmp_path).as_posix() for path in paths}
-    assert files == {
-        "fr/cookies/index.html",
-        "fr/cookies.json",
-        "fr/cookies/changes/index.html",
-        "fr/cookies/v/1/index.html",
-        "fr/cookies/v/1.json",
-        "fr/cookies/v/2/index.html",
-        "fr/cookies/v/2.json",
-        "en/cookies/index.html",
-        "en/cookies.json",
-        "en/cookies/changes/index.html",
-        "en/cookies/v/1/index.html",
-        "en/cookies/v/1.json",
-        "en/cookies/v/2/index.html",
-        "en/cookies/v/2.json",
+    pages = {
+        f"{language}/cookies/{name}"
+        for language in ("fr", "en")
+        for name in (
+            "index.html",
+            "changes/index.html",
+            "v/1/index.html",
+            "v/1.json",
+            "v/2/index.html",
+            "v/2.json",
+        )
+    } | {"fr/cookies.json", "en/cookies.json"}
+    # Each page with its gzip form beside it, for nginx's gzip_static.
+    assert files == pages | {f"{page}.gz" for page in pages} | {
         "static/css/policy.css",
         "static/favicon.svg",
     }
     for file in files:
-        response = client.get("/" + file.removesuffix("index.html").removesuffix("/"))
+        compressed = file.endswith(".gz")
+        address = "/" + file.removesuffix(".gz").removesuffix("index.html").removesuffix("/")
+        response = client.get(address, headers={"Accept-Encoding": "gzip"} if compressed else {})
         served = response.get_data()
         response.close()  # a static file is sent from an open file
         assert (tmp_path / file).read_bytes() == served, file
+        if compressed:
+            assert response.headers["Content-Encoding"] == "gzip", file
+            plain = (tmp_path / file.removesuffix(".gz")).read_bytes()
+            assert gzip.decompress(served) == plain, file
     current = page_of(second, "en")
     assert (tmp_path / "en/cookies/index.html").read_bytes() == current.html.encode("utf-8")
     assert (tmp_path / "en/cookies.json").read_bytes() == current.json.encode("utf-8")

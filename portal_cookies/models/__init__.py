@@ -39,7 +39,7 @@ from .people import (
     PortalSettings,
     User,
 )
-from .policy import PolicyPage, PolicyText, PolicyVersion, pick_note
+from .policy import PolicyPage, PolicyText, PolicyVersion, compress_page, pick_note
 from .texts import CurrentText, TextUnit, TextVersion
 
 __all__ = [
@@ -79,6 +79,7 @@ __all__ = [
     "TextVersion",
     "UTCDateTime",
     "User",
+    "compress_page",
     "enum_type",
     "pick_note",
     "text_hash",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -115,8 +116,33 @@ class PolicyPage(Model):
     json: Mapped[str] = mapped_column(sa.Text)
     # The public change log as it stood when this version was published.
     changes_html: Mapped[str] = mapped_column(sa.Text, default="")
+    # The same three texts gzip-compressed (``compress_page``), filled whenever a page is
+    # written (``_compress``): visitors whose browser accepts gzip get these bytes, and the
+    # static export writes them beside the plain files.
+    html_gzip: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    json_gzip: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    changes_gzip: Mapped[bytes] = mapped_column(sa.LargeBinary)
 
     version: Mapped[PolicyVersion] = relationship(back_populates="pages")
 
     def __repr__(self) -> str:
         return f"<PolicyPage v{self.version_id} {self.language}>"
+
+
+def compress_page(text: str) -> bytes:
+    """A page's text as UTF-8, gzip-compressed at the highest level, once per publication.
+
+    No time in the header (``mtime=0``): the same text always gives the same bytes, so the
+    export and every instance serve identical files.
+    """
+    return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
+
+
+@sa.event.listens_for(PolicyPage, "before_insert")
+@sa.event.listens_for(PolicyPage, "before_update")
+def _compress(_mapper, _connection, page: PolicyPage) -> None:
+    """Whoever writes a page (a publication, a backup restored, a test), its compressed forms
+    follow its texts."""
+    page.html_gzip = compress_page(page.html)
+    page.json_gzip = compress_page(page.json)
+    page.changes_gzip = compress_page(page.changes_html or "")

@@ -25,16 +25,24 @@ from alembic.script import ScriptDirectory
 
 from ..config import MIGRATIONS_PATH
 from ..extensions import DATABASE_UNAVAILABLE, db
-from ..published import CACHE_SIZE, PageKind, PublishedVersion, published_page, published_portal
+from ..models import compress_page
+from ..published import (
+    CACHE_SIZE,
+    PageKind,
+    PublishedVersion,
+    StoredPage,
+    published_page,
+    published_portal,
+)
 from ..publishing import services as publishing
 
 
 def served_page(
     version: PublishedVersion, successor: PublishedVersion | None, language: str, kind: PageKind
-) -> bytes | None:
+) -> StoredPage | None:
     """What an address serves of ``version`` in ``language``: the bytes stored at its
-    publication, with the notice of its ``successor`` (the version that replaced it) if any.
-    None when the version has no such page."""
+    publication, with the notice of its ``successor`` (the version that replaced it) if any,
+    and their gzip form. None when the version has no such page."""
     if successor is None:
         return published_page(version, language, kind)
     if published_page(version, language, kind) is None:
@@ -45,8 +53,8 @@ def served_page(
 @lru_cache(maxsize=CACHE_SIZE)
 def _superseded_page(
     version: PublishedVersion, successor: PublishedVersion, language: str, kind: PageKind
-) -> bytes:
-    stored = published_page(version, language, kind).decode("utf-8")
+) -> StoredPage:
+    stored = published_page(version, language, kind).body.decode("utf-8")
     if kind is PageKind.JSON:
         text = publishing.mark_superseded_json(stored, successor=successor.number)
     else:
@@ -57,7 +65,8 @@ def _superseded_page(
             replaced_at=successor.published_at,
             portal=published_portal(successor),
         )
-    return text.encode("utf-8")
+    # Compressed once per process, like the notice itself.
+    return StoredPage(text.encode("utf-8"), compress_page(text))
 
 
 @dataclass(frozen=True)

@@ -7,22 +7,21 @@ notice). Only the 404 pages render a template (``visitor_pages``), one without t
 chrome (no CSRF token, so no session cookie).
 """
 
+from datetime import datetime
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, request, url_for
 
 from .. import published
-from ..published import PageKind, PublishedVersion
+from ..published import PageKind, PublishedVersion, StoredPage
 from ..visitor_pages import current_frame, not_found, not_published
-from . import services
+from . import delivery, services
 
 bp = Blueprint("public", __name__)
-
-MEDIA_TYPES = {
-    PageKind.HTML: "text/html",
-    PageKind.CHANGES: "text/html",
-    PageKind.JSON: "application/json",
-}
+# The current version's pages are answered in front of Flask, from the snapshot
+# (``delivery``); these views answer the rest, and those pages whenever the fast path
+# passes them on.
+bp.record_once(lambda state: delivery.install(state.app))
 
 
 @bp.get("/healthz")
@@ -63,17 +62,17 @@ def cookie_policy_redirect():
 
 @bp.get("/<lang>/cookies")
 def cookie_policy(lang: str):
-    return _serve(published.current_version(), lang, PageKind.HTML)
+    return _serve_current(lang, PageKind.HTML)
 
 
 @bp.get("/<lang>/cookies.json")
 def cookie_policy_json(lang: str):
-    return _serve(published.current_version(), lang, PageKind.JSON)
+    return _serve_current(lang, PageKind.JSON)
 
 
 @bp.get("/<lang>/cookies/changes")
 def changes(lang: str):
-    return _serve(published.current_version(), lang, PageKind.CHANGES)
+    return _serve_current(lang, PageKind.CHANGES)
 
 
 @bp.get("/<lang>/cookies/v/<int:number>")
@@ -86,6 +85,18 @@ def version_json(lang: str, number: int):
     return _serve_numbered(lang, number, PageKind.JSON)
 
 
+def _serve_current(lang: str, kind: PageKind) -> Response:
+    # One snapshot, read once: its page, ETag and date are of the same version.
+    snapshot = delivery.current_snapshot(request.environ)
+    if snapshot.version is None:
+        return not_published(lang)
+    page = snapshot.pages.get((lang, kind))
+    if page is None:
+        # A language this version lacks: its languages are the way on.
+        return not_found(lang, snapshot.frame)
+    return _respond(page, snapshot.version.etag(lang, kind), snapshot.version.published_at, kind)
+
+
 def _serve_numbered(lang: str, number: int, kind: PageKind) -> Response:
     version, successor = published.numbered_version(number)
     if version is None:
@@ -95,31 +106,25 @@ def _serve_numbered(lang: str, number: int, kind: PageKind) -> Response:
 
 
 def _serve(
-    version: PublishedVersion | None,
-    lang: str,
-    kind: PageKind,
-    successor: PublishedVersion | None = None,
+    version: PublishedVersion, lang: str, kind: PageKind, successor: PublishedVersion | None
 ) -> Response:
     """``version``'s page, or its notice-bearing form once ``successor`` replaced it."""
-    if version is None:
-        return not_published(lang)
     frame = published.published_frame(version)
-    body = None
+    page = None
     if frame is not None and lang in frame.languages:
-        body = services.served_page(version, successor, lang, kind)
-    if body is None:
+        page = services.served_page(version, successor, lang, kind)
+    if page is None:
         # A language this version lacks: the current policy's languages are the way on.
         return not_found(lang, frame if successor is None else current_frame())
-    response = current_app.response_class(body, mimetype=MEDIA_TYPES[kind])
-    response.set_etag(version.etag(lang, kind, successor.number if successor else None))
-    response.last_modified = successor.published_at if successor else version.published_at
-    _cache_publicly(response)
-    if kind is PageKind.JSON:
-        # Public data, read without credentials: a consent banner on the portal's own domain
-        # (another origin than this application's) may fetch it.
-        response.access_control_allow_origin = "*"
-    # 304 Not Modified, without a body, when the reader's copy is this one.
-    return response.make_conditional(request)
+    etag = version.etag(lang, kind, successor.number if successor else None)
+    replaced_or_published = successor.published_at if successor else version.published_at
+    return _respond(page, etag, replaced_or_published, kind)
+
+
+def _respond(page: StoredPage, etag: str, last_modified: datetime, kind: PageKind) -> Response:
+    prepared = delivery.prepare(page, etag, last_modified, kind, current_app.config)
+    status, headers, body = delivery.answer(prepared, request.environ)
+    return current_app.response_class(body, status=status, headers=headers)
 
 
 def _cache_publicly(response: Response) -> None:

@@ -20,12 +20,12 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy.orm import defer, load_only, selectinload
 
-from .. import checks
+from .. import checks, published
 from ..audit import record_event
 from ..contexts import TextContext, text_contexts
 from ..extensions import db
 from ..i18n import language_name
-from ..models import PolicyPage, PolicyVersion, User, utcnow
+from ..models import PolicyPage, PolicyVersion, User, compress_page, utcnow
 from ..portal import MAX_LANGUAGE_CODE_LENGTH, get_settings
 from ..service_errors import ServiceError, one_change
 from ..texts import TextConflict
@@ -399,7 +399,7 @@ def publish_policy(
     if errors:
         raise GateRefusal(errors, contexts)
     with one_change(str(CONCURRENT_PUBLICATION)):
-        return _publish(
+        version = _publish(
             content,
             previous=previous,
             notes=notes,
@@ -407,6 +407,9 @@ def publish_policy(
             renewal_override=renewal_override,
             override_reason=override_reason,
         )
+    # Committed: this process serves it from its next request, the others within a second.
+    published.expect_new_version()
+    return version
 
 
 # --- Rolling back -------------------------------------------------------------------------
@@ -460,7 +463,7 @@ def rollback_to(
             content = build_content()
             if is_published(content, previous):
                 raise ServiceError(str(NOTHING_TO_PUBLISH))
-            return _publish(
+            republished = _publish(
                 content,
                 previous=previous,
                 notes=notes,
@@ -474,6 +477,8 @@ def rollback_to(
         raise ServiceError(
             _("Someone changed a text meanwhile; nothing was restored. Reload and try again.")
         ) from conflict
+    published.expect_new_version()
+    return republished
 
 
 # --- Export -------------------------------------------------------------------------------
@@ -485,6 +490,13 @@ def _write(path: Path, data: str | bytes) -> Path:
     return path
 
 
+def _write_page(path: Path, text: str, compressed: bytes | None = None) -> list[Path]:
+    """A page and, beside it, its gzip form (``<name>.gz``) for a web server's
+    ``gzip_static``: the bytes stored at publication when given, else compressed here."""
+    gzip_path = path.with_name(f"{path.name}.gz")
+    return [_write(path, text), _write(gzip_path, compressed or compress_page(text))]
+
+
 def export_policy(directory: Path) -> list[Path]:
     """Write every published version as static files a web server maps to the app's URLs.
 
@@ -492,7 +504,9 @@ def export_policy(directory: Path) -> list[Path]:
     version), ``<lang>/cookies/changes/index.html``, ``<lang>/cookies/v/<n>/index.html`` and
     ``<lang>/cookies/v/<n>.json`` for every version (an old one saying which version replaced
     it); and the pages' ``static/css/policy.css`` and ``static/favicon.svg``. Each file holds
-    exactly the bytes the app serves. Returns the paths written, in order.
+    exactly the bytes the app serves, and each page has its gzip form beside it
+    (``index.html.gz``, ``cookies.json.gz``: nginx's ``gzip_static``). Returns the paths
+    written, in order.
     """
     current = current_version()
     if current is None:
@@ -524,12 +538,21 @@ def export_policy(directory: Path) -> list[Path]:
                 html, page.language, successor=successor, replaced_at=replaced_at, portal=portal
             )
             data = mark_superseded_json(data, successor=successor)
-        written.append(_write(base / "v" / str(number) / "index.html", html))
-        written.append(_write(base / "v" / f"{number}.json", data))
+        stored = successor is None
+        written += _write_page(
+            base / "v" / str(number) / "index.html", html, page.html_gzip if stored else None
+        )
+        written += _write_page(
+            base / "v" / f"{number}.json", data, page.json_gzip if stored else None
+        )
         if number == current.number:
-            written.append(_write(base / "index.html", page.html))
-            written.append(_write(directory / page.language / "cookies.json", page.json))
-            written.append(_write(base / "changes" / "index.html", page.changes_html))
+            written += _write_page(base / "index.html", page.html, page.html_gzip)
+            written += _write_page(
+                directory / page.language / "cookies.json", page.json, page.json_gzip
+            )
+            written += _write_page(
+                base / "changes" / "index.html", page.changes_html, page.changes_gzip
+            )
     # The pages link /static/...: the app's static folder, at the same paths.
     for path in (STYLESHEET, FAVICON):
         name = path.removeprefix("/static/")
