@@ -109,7 +109,7 @@ def _parse_single(words: str) -> Duration | None:
 
 
 def _length_in_hours(duration: Duration | None) -> float:
-    if duration is None or duration.kind == DurationKind.SESSION:
+    # Only a fixed duration has a length; the others (session) count as none.
+    if duration is None or duration.value is None or duration.unit is None:
         return 0
-    assert duration.value is not None and duration.unit is not None
     return duration.value * _HOURS_IN[duration.unit]
