@@ -105,7 +105,7 @@ def measure_page(
     if response.status_code != 200:
         raise RuntimeError(f"{url} answered {response.status_code}")
     times = []
-    count = min(requests, max(3, int(budget_seconds / max(first, 1e-6))))
+    count = int(min(requests, max(3, budget_seconds / max(first, 1e-6))))
     for _ in range(count - 1):
         started = time.perf_counter()
         client.get(url)
