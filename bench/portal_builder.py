@@ -50,7 +50,8 @@ from portal_cookies.users import services as users
 SOURCE = "fr"
 TARGET = "en"
 ADMIN_EMAIL = "bench-admin@example.org"
-ADMIN_PASSWORD = "bench-password-1"  # nosec B105: a throwaway benchmark database's
+# The administrator of a throwaway benchmark database.
+ADMIN_PASSWORD = "bench-password-1"  # nosec B105
 CATEGORY_SLUGS = ("necessary", "statistics", "preferences", "marketing")
 
 
