@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 export FLASK_APP := wsgi
 
-.PHONY: run test lint install translations clean
+.PHONY: run test lint install translations clean bench
 
 $(BIN)/activate:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed" or 0)'
@@ -46,6 +46,11 @@ test: translations lint
 	else \
 		$(BIN)/pytest; \
 	fi
+
+# Not part of `make test`: times the admin pages at 100 and 5,000 entries, the policy
+# commands and the public page (needs Debian's wrk); under 10 minutes. docs/PERFORMANCE.md.
+bench: translations
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
