@@ -18,6 +18,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask.testing import FlaskClient
 
+from portal_cookies.catalogue import services as catalogue
 from portal_cookies.config import MIGRATIONS_PATH
 from portal_cookies.demo import load_demo_portal
 from portal_cookies.extensions import db
@@ -240,3 +241,30 @@ def catalogue_file(rows: list[tuple[str, ...]], header: str = CATALOGUE_HEADER) 
     out.write(header + "\r\n")
     csv.writer(out).writerows(rows)
     return out.getvalue().encode("utf-8")
+
+
+def know_cookie(name: str) -> None:
+    """The catalogue of known cookies knows ``name``, as the Open Cookie Database would: an
+    Opendatasoft cookie, functional, kept a month."""
+    row = (
+        f"id-{name}",
+        "Opendatasoft",
+        "Functional",
+        name,
+        "",
+        "Remembers the display preferences.",
+        "1 month",
+        "Opendatasoft",
+        "https://opendatasoft.example/privacy",
+        "0",
+    )
+    catalogue.import_catalogue(catalogue_file([row]))
+
+
+def upload_recording(client: FlaskClient, content: bytes, filename: str = "recording.har"):
+    """Send a HAR or cookies.txt file to the drift report, as its upload form does."""
+    return client.post(
+        "/admin/inventory/drift/",
+        data={"file": (io.BytesIO(content), filename)},
+        content_type="multipart/form-data",
+    )

@@ -9,7 +9,6 @@ import tracemalloc
 
 import pytest
 
-from portal_cookies.catalogue import services as catalogue
 from portal_cookies.extensions import db
 from portal_cookies.inventory import services as inventory
 from portal_cookies.inventory.observed_files import read_observed_file
@@ -26,7 +25,7 @@ from portal_cookies.models import (
 )
 from portal_cookies.portal import update_portal
 from portal_cookies.service_errors import ServiceError
-from tests.helpers import catalogue_file, count_rows, log_in
+from tests.helpers import count_rows, know_cookie, log_in, upload_recording
 
 PORTAL = "https://portal.example.org"
 DATE = "Mon, 14 Dec 2026 09:00:00 GMT"
@@ -438,40 +437,15 @@ def test_a_large_har_file_is_read_as_a_stream(session_entry):
 # --- In the browser -----------------------------------------------------------------------
 
 
-def upload(client, content: bytes, filename="recording.har"):
-    return client.post(
-        "/admin/inventory/drift/",
-        data={"file": (io.BytesIO(content), filename)},
-        content_type="multipart/form-data",
-    )
-
-
-def know_portal_pref() -> None:
-    """The catalogue of known cookies knows ``portal_pref``, as the Open Cookie Database would."""
-    row = (
-        "id-portal-pref",
-        "Opendatasoft",
-        "Functional",
-        "portal_pref",
-        "",
-        "Remembers the display preferences.",
-        "1 month",
-        "Opendatasoft",
-        "https://opendatasoft.example/privacy",
-        "0",
-    )
-    catalogue.import_catalogue(catalogue_file([row]))
-
-
 def test_an_upload_shows_the_report_and_one_click_makes_a_draft_entry(
     client, session_entry, make_provider, make_category
 ):
     provider = make_provider(name="Opendatasoft")
     category = make_category(slug="functional", name="Fonctionnels")
-    know_portal_pref()
+    know_cookie("portal_pref")
     log_in(client, Role.OPERATOR)
 
-    response = upload(client, three_cookies_har().getvalue())
+    response = upload_recording(client, three_cookies_har().getvalue())
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).text
     for name in ("portal_pref", "_consent", "trk"):
@@ -524,7 +498,7 @@ def test_an_upload_shows_the_report_and_one_click_makes_a_draft_entry(
 
 def test_a_draft_entry_without_the_catalogue_offers_no_suggestion(client, session_entry):
     log_in(client, Role.OPERATOR)
-    upload(client, three_cookies_har().getvalue())
+    upload_recording(client, three_cookies_har().getvalue())
     finding = db.session.scalar(db.select(DriftFinding).where(DriftFinding.name == "trk"))
 
     page = client.get(f"/admin/inventory/drift/findings/{finding.id}/entry").text
@@ -537,7 +511,7 @@ def test_a_draft_entry_without_the_catalogue_offers_no_suggestion(client, sessio
 def test_a_malformed_upload_is_refused_on_the_form(client, session_entry):
     log_in(client, Role.OPERATOR)
 
-    response = upload(client, b'{"log": {"entries": [{"request": ', "cut.har")
+    response = upload_recording(client, b'{"log": {"entries": [{"request": ', "cut.har")
 
     assert response.status_code == 422
     assert "The HAR file cannot be read" in response.text

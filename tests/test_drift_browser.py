@@ -11,12 +11,10 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from portal_cookies.extensions import db
-from portal_cookies.inventory import views as inventory_views
 from portal_cookies.models import DriftFinding, DriftKind, Party, Role
 from portal_cookies.portal import update_portal
 from tests.browser import launch, require_chromium
-from tests.helpers import log_in
-from tests.test_drift import known_cookie, upload
+from tests.helpers import know_cookie, log_in, upload_recording
 
 pytestmark = pytest.mark.browser
 
@@ -60,7 +58,7 @@ def little_site() -> Iterator[int]:
 
 
 def test_a_har_recorded_by_chromium_names_all_three_cookies(
-    client, little_site, tmp_path, make_cookie, make_provider, monkeypatch
+    client, little_site, tmp_path, make_cookie, make_provider
 ):
     require_chromium()
     port = little_site
@@ -75,10 +73,10 @@ def test_a_har_recorded_by_chromium_names_all_three_cookies(
         context.close()  # writes the HAR
         browser.close()
     update_portal(actor=None, name="Portail", base_url=f"http://127.0.0.1:{port}/")
-    monkeypatch.setattr(inventory_views, "_suggestions", lambda name, domain: [known_cookie()])
+    know_cookie("site_pref")
     log_in(client, Role.OPERATOR)
 
-    assert upload(client, har_path.read_bytes()).status_code == 302
+    assert upload_recording(client, har_path.read_bytes()).status_code == 302
 
     undeclared = {
         finding.name: finding
