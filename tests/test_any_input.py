@@ -32,8 +32,17 @@ from werkzeug.exceptions import HTTPException
 
 from portal_cookies import create_app
 from portal_cookies.extensions import db
-from portal_cookies.models import PolicyText, Provider, Role, TextVersion, User
-from portal_cookies.portal import update_portal
+from portal_cookies.inventory import services as inventory
+from portal_cookies.models import (
+    DriftFinding,
+    DriftKind,
+    PolicyText,
+    Provider,
+    Role,
+    TextVersion,
+    User,
+)
+from portal_cookies.portal import get_settings, update_portal
 from portal_cookies.texts import set_source_text
 from portal_cookies.translation import services as translation
 from tests.helpers import (
@@ -145,7 +154,15 @@ def _make_portal(app: Flask) -> Portal:
         .where(TextVersion.unit_id == entry.purpose_unit.id, TextVersion.language == "en")
         .order_by(TextVersion.id)
     ).all()
+    # A drift report with an undeclared cookie, whose draft entry page takes a finding id.
+    host = urlsplit(get_settings().base_url).hostname
+    recording = f"{host}\tFALSE\t/\tFALSE\t0\tundeclared_pref\t1\n".encode()
+    inventory.drift_report_from_file(BytesIO(recording), source="cookies.txt", actor=admin)
+    finding = db.session.scalar(
+        sa.select(sa.func.min(DriftFinding.id)).where(DriftFinding.kind == DriftKind.UNDECLARED)
+    )
     url_values = {
+        "finding_id": [str(finding)],
         "entry_id": [str(entry.id)],
         "category_id": [str(entry.category_id)],
         "provider_id": [str(db.session.scalar(sa.select(sa.func.min(Provider.id))))],

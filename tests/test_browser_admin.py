@@ -269,7 +269,7 @@ def test_on_a_phone_the_inventory_is_a_list_of_cards_and_its_filters_fold(
             "cells => cells.map(cell => Math.round(cell.getBoundingClientRect().left))"
         )
         assert len(set(lefts)) == 1, lefts  # the cells stand one under the other
-        provider = card.locator("td").first
+        provider = card.locator('td[data-label="Provider"]')
         label = provider.evaluate("cell => getComputedStyle(cell, '::before').content")
         assert label == '"Provider"'
         audit.check(page)

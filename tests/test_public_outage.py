@@ -13,6 +13,7 @@ PostgreSQL, the tests marked ``postgresql`` also cut the network under its open 
 
 import json
 import logging
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -90,10 +91,18 @@ def assert_unavailable(response, *, json_expected: bool, public: bool = True) ->
         assert response.headers["Content-Type"] == "application/problem+json"
         problem = json.loads(response.get_data())
         assert problem["status"] == 503
-        assert problem["title"] == "Temporarily unavailable"
+        assert problem["title"] == unavailable_title(response)
     else:
         assert response.headers["Content-Type"] == "text/html; charset=utf-8"
-        assert "<h1>Temporarily unavailable</h1>" in response.get_data(as_text=True)
+        assert f"<h1>{unavailable_title(response)}</h1>" in response.get_data(as_text=True)
+
+
+def unavailable_title(response) -> str:
+    """The 503's title, in the language of the policy address asked for; an address that
+    matches none (``/fr/cookie``) has no language of its own, and is answered in English."""
+    if re.match(r"/fr/cookies(/|\.json|$)", response.request.path):
+        return "Temporairement indisponible"
+    return "Temporarily unavailable"
 
 
 # -- What a process read stays readable -----------------------------------------------------
