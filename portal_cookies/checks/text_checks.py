@@ -23,7 +23,6 @@ from .reading import (
     typography_issues,
 )
 
-
 LANGUAGE_SEPARATOR = re.compile(r"[-_]")
 
 

@@ -6,6 +6,7 @@ Everyone logged in translates; approving and changing source texts need an edito
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -17,7 +18,7 @@ from flask_login import current_user
 
 from .. import checks
 from ..access import current_actor, editors_only, require_login
-from ..contexts import context_of, text_contexts
+from ..contexts import context_of
 from ..extensions import db
 from ..forms import DismissForm
 from ..lookup import get_or_404, read_id
@@ -51,33 +52,42 @@ def _queue_form() -> QueueForm:
 def index():
     form = _queue_form()
     params = form.params()
-    contexts = text_contexts()
     settings = get_settings()
-    languages = services.target_languages(settings)
+    page = (
+        services.queue_page(
+            params, form.page.data or 1, current_app.config["TRANSLATION_PAGE_SIZE"]
+        )
+        if params
+        else None
+    )
     return render_template(
         "translation/index.html",
         form=form,
         params=params,
+        page=page,
         args=form.query_args(leave_out=()),
-        items=services.build_queue(params, contexts) if params else [],
-        progress=services.measure_progress(contexts, languages),
+        page_args=form.query_args(),
+        progress=services.measure_progress(services.target_languages(settings)),
         settings=settings,
     )
 
 
-def _queue_items(language: str) -> list[services.QueueItem]:
-    """The queue the editor moves along: the current filters, in the edited language."""
+Neighbours = tuple[services.QueueItem | None, services.QueueItem | None]
+
+
+def _neighbours(unit: TextUnit, language: str) -> Neighbours:
+    """The texts before and after this one in the queue the editor moves along: the current
+    filters, in the edited language."""
     params = _queue_form().params()
     if params is None or params.language != language:
-        return []
-    return services.build_queue(params)
+        return None, None
+    return services.queue_neighbours(params, unit.id)
 
 
-def _editor_page(unit, language, form, *, conflict=None, status_code=200, items=None):
+def _editor_page(unit, language, form, *, conflict=None, status_code=200, neighbours=None):
     queue_form = _queue_form()
     context = services.translatable_context(unit, language)
-    items = _queue_items(language) if items is None else items
-    previous, following = services.neighbours(items, unit.id)
+    previous, following = _neighbours(unit, language) if neighbours is None else neighbours
     current = unit.current_version(language)
     status = status_of(unit, language)
     outdated_diff = None
@@ -141,8 +151,8 @@ def edit(unit_id: int, language: str):
         return _editor_page(unit, language, form, status_code=422)
     # The next text is the one after this in the queue as it was: once saved, this text may
     # leave the filter (it is no longer missing).
-    items = _queue_items(language)
-    following = services.neighbours(items, unit.id)[1]
+    neighbours = _neighbours(unit, language)
+    following = neighbours[1]
     memory_id = read_id(form.memory_version_id.data)
     memory = db.session.get(TextVersion, memory_id) if memory_id is not None else None
     try:
@@ -162,11 +172,11 @@ def edit(unit_id: int, language: str):
             _conflict_form(conflict),
             conflict=conflict,
             status_code=409,
-            items=items,
+            neighbours=neighbours,
         )
     except ServiceError as error:
         form.add_refusal(error)
-        return _editor_page(unit, language, form, status_code=422, items=items)
+        return _editor_page(unit, language, form, status_code=422, neighbours=neighbours)
     flash(_("Translation saved."), "success")
     args = _queue_form().query_args(leave_out=())
     if not form.save_next.data:
