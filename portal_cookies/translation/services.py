@@ -273,16 +273,15 @@ def queue_neighbours(
     when the unit is not in it (any more)."""
     checks.refresh_results([params.language])
     query, order = _queue(params)
-    query = query.options(_UNIT_TEXTS)
-    here = db.session.execute(query.where(TextUnit.id == unit_id)).first()
+    here = db.session.execute(query.with_only_columns(*order).where(TextUnit.id == unit_id)).first()
+    query = query.options(_UNIT_TEXTS).order_by(*order).limit(1)
     if here is None:
-        first = db.session.scalars(query.order_by(*order).limit(1)).first()
+        first = db.session.scalars(query).first()
         return None, (_items([first], params.language)[0] if first else None)
-    position, keys = sa.tuple_(*order), sa.tuple_(*here[1:])
-    previous = db.session.scalars(
-        query.where(position < keys).order_by(*(column.desc() for column in order)).limit(1)
-    ).first()
-    following = db.session.scalars(query.where(position > keys).order_by(*order).limit(1)).first()
+    position, keys = sa.tuple_(*order), sa.tuple_(*here)
+    before = query.where(position < keys).order_by(None)
+    previous = db.session.scalars(before.order_by(*(column.desc() for column in order))).first()
+    following = db.session.scalars(query.where(position > keys)).first()
     found = _items([unit for unit in (previous, following) if unit is not None], params.language)
     by_unit = {item.unit.id: item for item in found}
     return (

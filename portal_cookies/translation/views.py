@@ -8,6 +8,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -45,7 +46,11 @@ def _unit(unit_id: int) -> TextUnit:
 
 
 def _queue_form() -> QueueForm:
-    return QueueForm(formdata=request.args)
+    """The queue's filters from the address, built once per request (its choices are read
+    from the database)."""
+    if "queue_form" not in g:
+        g.queue_form = QueueForm(formdata=request.args)
+    return g.queue_form
 
 
 @bp.get("/")
@@ -84,9 +89,11 @@ def _neighbours(unit: TextUnit, language: str) -> Neighbours:
     return services.queue_neighbours(params, unit.id)
 
 
-def _editor_page(unit, language, form, *, conflict=None, status_code=200, neighbours=None):
+def _editor_page(
+    unit, language, form, *, context=None, conflict=None, status_code=200, neighbours=None
+):
     queue_form = _queue_form()
-    context = services.translatable_context(unit, language)
+    context = context or services.translatable_context(unit, language)
     previous, following = _neighbours(unit, language) if neighbours is None else neighbours
     current = unit.current_version(language)
     status = status_of(unit, language)
@@ -141,14 +148,14 @@ def _prefilled_form(unit: TextUnit, language: str) -> TranslationForm:
 def edit(unit_id: int, language: str):
     unit = _unit(unit_id)
     try:
-        services.translatable_context(unit, language)
+        context = services.translatable_context(unit, language)
     except ServiceError:
         abort(404)
     if request.method == "GET":
-        return _editor_page(unit, language, _prefilled_form(unit, language))
+        return _editor_page(unit, language, _prefilled_form(unit, language), context=context)
     form = TranslationForm()
     if not form.validate_on_submit():
-        return _editor_page(unit, language, form, status_code=422)
+        return _editor_page(unit, language, form, context=context, status_code=422)
     # The next text is the one after this in the queue as it was: once saved, this text may
     # leave the filter (it is no longer missing).
     neighbours = _neighbours(unit, language)
