@@ -2,7 +2,7 @@
 
 The translation queue filters, sorts, pages and counts on these rows in SQL instead of
 checking every text of the inventory on every view. The table starts empty: rows are worked
-out when a list first reads them (or by ``flask texts refresh-results``).
+out when a list first reads them (``checks.refresh_results``).
 
 Revision ID: 0010
 Revises: 0009
