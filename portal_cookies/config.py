@@ -75,6 +75,7 @@ class Config:
 
     INVENTORY_PAGE_SIZE = 25
     AUDIT_LOG_PAGE_SIZE = 50
+    TRANSLATION_PAGE_SIZE = 50
 
     # Seconds browsers and CDNs may keep a published page before asking again (a 304 when
     # nothing changed): a new version reaches every reader within this delay.

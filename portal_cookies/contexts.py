@@ -4,11 +4,12 @@ The queue, the editor's context card, the PO export and the check engine all nee
 which units the policy shows and what each one is; this is the one place that knows.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .extensions import db
 from .labels import label_of
@@ -170,24 +171,121 @@ def text_contexts() -> list[TextContext]:
     return contexts
 
 
-# The columns that may hold a unit of each kind: a section's heading or text are both
-# policy texts.
-_OWNER_COLUMNS = {
-    TextKind.POLICY_TEXT: (PolicyText, (PolicyText.unit_id, PolicyText.title_unit_id)),
-    TextKind.CATEGORY_NAME: (Category, (Category.name_unit_id,)),
-    TextKind.CATEGORY_EXPLANATION: (Category, (Category.explanation_unit_id,)),
-    TextKind.PROVIDER_SAFEGUARD: (Provider, (Provider.safeguard_unit_id,)),
-    TextKind.ENTRY_FUNCTION: (CookieEntry, (CookieEntry.function_unit_id,)),
-    TextKind.ENTRY_PURPOSE: (CookieEntry, (CookieEntry.purpose_unit_id,)),
-}
+# ``shown_units``' rank of each kind of owner, in page order, and its columns that order it.
+SHOWN_RANKS = {PolicyText: 0, Category: 1, Provider: 2, CookieEntry: 3}
+SHOWN_ORDER = ("rank", "k1", "k2", "k3", "k4", "k5")
+
+
+def shown_units() -> sa.Subquery:
+    """``text_contexts()`` in SQL: a row per unit the policy shows, with its owner's category
+    and provider (for filters) and the page's order (``rank`` then ``k1`` to ``k5``), so a
+    list can filter, sort and page in the database.
+    """
+
+    def row(unit_id, owner, owner_id, category_id, provider_id, keys, *, part=0):
+        k1, k2, k3, k4 = keys
+        return sa.select(
+            unit_id.label("unit_id"),
+            sa.literal(SHOWN_RANKS[owner], sa.Integer).label("rank"),
+            owner_id.label("owner_id"),
+            sa.cast(category_id, sa.Integer).label("category_id"),
+            sa.cast(provider_id, sa.Integer).label("provider_id"),
+            sa.cast(k1, sa.Integer).label("k1"),
+            sa.cast(k2, sa.String).label("k2"),
+            sa.cast(k3, sa.Integer).label("k3"),
+            sa.cast(k4, sa.Integer).label("k4"),
+            sa.literal(part, sa.Integer).label("k5"),
+        )
+
+    none, blank = sa.null(), sa.literal("")
+    section_keys = (PolicyText.after_tables, blank, PolicyText.position, PolicyText.id)
+    category_keys = (Category.position, blank, Category.id, 0)
+    entry_keys = (CookieEntry.category_id, blank, CookieEntry.id, 0)
+    return sa.union_all(
+        row(PolicyText.title_unit_id, PolicyText, PolicyText.id, none, none, section_keys).where(
+            PolicyText.title_unit_id.is_not(None)
+        ),
+        row(PolicyText.unit_id, PolicyText, PolicyText.id, none, none, section_keys, part=1),
+        row(Category.name_unit_id, Category, Category.id, Category.id, none, category_keys),
+        row(
+            Category.explanation_unit_id,
+            Category,
+            Category.id,
+            Category.id,
+            none,
+            category_keys,
+            part=1,
+        ),
+        row(
+            Provider.safeguard_unit_id,
+            Provider,
+            Provider.id,
+            none,
+            Provider.id,
+            (0, Provider.name, Provider.id, 0),
+        ),
+        row(
+            CookieEntry.function_unit_id,
+            CookieEntry,
+            CookieEntry.id,
+            CookieEntry.category_id,
+            CookieEntry.provider_id,
+            entry_keys,
+        ).where(~CookieEntry.archived),
+        row(
+            CookieEntry.purpose_unit_id,
+            CookieEntry,
+            CookieEntry.id,
+            CookieEntry.category_id,
+            CookieEntry.provider_id,
+            entry_keys,
+            part=1,
+        ).where(~CookieEntry.archived),
+    ).subquery("shown_units")
+
+
+def contexts_of(units: Sequence[TextUnit]) -> dict[int, TextContext]:
+    """What each of ``units`` belongs to, by unit id, in a query per kind of owner; a unit the
+    policy does not show (an archived entry's) is left out."""
+    ids = [unit.id for unit in units]
+    kinds = {unit.kind for unit in units}
+    owners: dict[int, CookieEntry | Category | Provider | PolicyText] = {}
+    if TextKind.POLICY_TEXT in kinds:
+        for section in db.session.scalars(
+            sa.select(PolicyText)
+            .where(sa.or_(PolicyText.unit_id.in_(ids), PolicyText.title_unit_id.in_(ids)))
+            .options(selectinload(PolicyText.title_unit).options(_UNITS_LOADED))
+        ):
+            owners |= {unit_id: section for unit_id in (section.unit_id, section.title_unit_id)}
+    if kinds & {TextKind.CATEGORY_NAME, TextKind.CATEGORY_EXPLANATION}:
+        for category in db.session.scalars(
+            sa.select(Category).where(
+                sa.or_(Category.name_unit_id.in_(ids), Category.explanation_unit_id.in_(ids))
+            )
+        ):
+            owners |= {category.name_unit_id: category, category.explanation_unit_id: category}
+    if TextKind.PROVIDER_SAFEGUARD in kinds:
+        for provider in db.session.scalars(
+            sa.select(Provider).where(Provider.safeguard_unit_id.in_(ids))
+        ):
+            owners[provider.safeguard_unit_id] = provider
+    if kinds & {TextKind.ENTRY_FUNCTION, TextKind.ENTRY_PURPOSE}:
+        for entry in db.session.scalars(
+            sa.select(CookieEntry)
+            .where(
+                ~CookieEntry.archived,
+                sa.or_(CookieEntry.function_unit_id.in_(ids), CookieEntry.purpose_unit_id.in_(ids)),
+            )
+            .options(
+                selectinload(CookieEntry.names),
+                joinedload(CookieEntry.provider),
+                joinedload(CookieEntry.category),
+            )
+        ):
+            owners |= {entry.function_unit_id: entry, entry.purpose_unit_id: entry}
+    return {unit.id: TextContext(unit, owners[unit.id]) for unit in units if unit.id in owners}
 
 
 def context_of(unit: TextUnit) -> TextContext | None:
     """What a unit belongs to; None for a unit the policy does not show (archived entry)."""
-    model, columns = _OWNER_COLUMNS[unit.kind]
-    owner = db.session.scalar(
-        sa.select(model).where(sa.or_(*(column == unit.id for column in columns)))
-    )
-    if owner is None or (isinstance(owner, CookieEntry) and owner.archived):
-        return None
-    return TextContext(unit, owner)
+    return contexts_of([unit]).get(unit.id)

@@ -99,7 +99,7 @@ def test_progress_counts_each_state_per_language(portal, make_cookie):
     entry = make_cookie()
     translate(entry.function_unit, "Function")
 
-    [english] = services.measure_progress(text_contexts(), ["en"])
+    [english] = services.measure_progress(["en"])
 
     assert english.count(TextStatus.TRANSLATED) == 1
     assert english.count(TextStatus.MISSING) == english.total - 1

@@ -8,7 +8,8 @@ dismissed with a reason until what they looked at changes.
 
 The modules, from the bottom: ``problems`` (what a check finds), ``reading`` (a text's links,
 names and numbers, no database), ``text_checks``, ``entry_checks`` and ``portal_checks`` (the
-rules), ``dismissals`` (the one writer) and ``engine`` (what callers use, re-exported here).
+rules), ``dismissals`` (the one writer), ``engine`` (what callers use, re-exported here) and
+``results`` (each text's findings kept per language, for lists that filter and count in SQL).
 """
 
 from .dismissals import MAX_REASON_LENGTH, dismiss_warning
@@ -29,6 +30,7 @@ from .engine import (
 from .entry_checks import REVIEW_INTERVAL_MONTHS, duration_in_months, review_due_before
 from .problems import Check, Problem, Severity
 from .reading import fix_french_typography
+from .results import refresh_results
 
 __all__ = [
     "MAX_REASON_LENGTH",
@@ -50,6 +52,7 @@ __all__ = [
     "grouped",
     "is_ready",
     "problems_by_unit",
+    "refresh_results",
     "review_due_before",
     "warnings",
 ]

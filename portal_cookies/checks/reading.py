@@ -8,6 +8,7 @@ puts in the spaces the typography check asks for.
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 LINK_TARGET = re.compile(r"\]\(\s*<?([^()\s<>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 BARE_URL = re.compile(r"\bhttps?://[^\s<>()\[\]\"«»]+", re.IGNORECASE)
@@ -26,6 +27,7 @@ FINAL_MARKS = ".!?:;…"
 # What may follow a sentence's last mark: closing quotes and brackets, emphasis, spaces.
 CLOSING = "»”’\"')]*_ \t\r\n\u00a0\u202f"
 LETTER = re.compile(r"[^\W\d_]")
+NOT_DIGIT = re.compile(r"\D")
 
 IDENTICAL_MIN_WORDS = 2
 LENGTH_MIN_SOURCE = 20
@@ -59,6 +61,16 @@ def _masked(text: str, spans: Iterable[tuple[int, int]]) -> str:
     for start, end in spans:
         chars[start:end] = "x" * (end - start)
     return "".join(chars)
+
+
+# Room for every name of a large inventory: ``re``'s own cache holds 512 patterns, fewer than
+# a page of checks needs, so it would compile each name again on every view.
+@lru_cache(maxsize=16_384)
+def _name_pattern(name: str) -> re.Pattern[str]:
+    """Where a cookie name is written: a prefix pattern whole (_pk_id.*) or as its prefix."""
+    stem = name.removesuffix(".*")
+    written = re.escape(stem) + (r"(?:\.\*)?" if stem != name else "")
+    return re.compile(NAME_BEFORE + written + NAME_AFTER)
 
 
 def _code_word(token: str) -> str | None:
@@ -96,14 +108,11 @@ def read(text: str, entry_names: Sequence[str]) -> Reading:
             names.add(word)
             name_spans.append(match.span())
     for name in entry_names:
-        # A prefix pattern may be written whole (_pk_id.*) or as its prefix (_pk_id).
-        stem = name.removesuffix(".*")
-        written = re.escape(stem) + (r"(?:\.\*)?" if stem != name else "")
-        for match in re.finditer(NAME_BEFORE + written + NAME_AFTER, prose):
+        for match in _name_pattern(name).finditer(prose):
             names.add(match.group())
             name_spans.append(match.span())
     numbers = frozenset(
-        re.sub(r"\D", "", match.group()) for match in NUMBER.finditer(_masked(prose, name_spans))
+        NOT_DIGIT.sub("", match.group()) for match in NUMBER.finditer(_masked(prose, name_spans))
     )
     return Reading(links, frozenset(names), numbers, prose)
 

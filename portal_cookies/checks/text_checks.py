@@ -23,6 +23,8 @@ from .reading import (
     typography_issues,
 )
 
+LANGUAGE_SEPARATOR = re.compile(r"[-_]")
+
 
 def _quoted(items: Iterable[str]) -> str:
     return ", ".join(f"“{item}”" for item in sorted(items))
@@ -172,7 +174,7 @@ def _style_problems(source: str, text: str, language: str, prose: str) -> list[t
         spacing.append(_("The translation is not split into paragraphs as the source text is."))
     if spacing:
         found.append((Check.SPACING, " ".join(spacing)))
-    if re.split(r"[-_]", language)[0].lower() == "fr":
+    if LANGUAGE_SEPARATOR.split(language)[0].lower() == "fr":
         issues = typography_issues(prose)
         if issues:
             message = ngettext(

@@ -40,7 +40,7 @@ from .people import (
     User,
 )
 from .policy import PolicyPage, PolicyText, PolicyVersion, compress_page, pick_note
-from .texts import CurrentText, TextUnit, TextVersion
+from .texts import CurrentText, TextCheckResult, TextUnit, TextVersion
 
 __all__ = [
     "DEFAULT_COMPLAINT_URL",
@@ -75,6 +75,7 @@ __all__ = [
     "TextKind",
     "TextOrigin",
     "TextState",
+    "TextCheckResult",
     "TextUnit",
     "TextVersion",
     "UTCDateTime",

@@ -40,6 +40,9 @@ class TextUnit(Model):
     check_dismissals: Mapped[list[CheckDismissal]] = relationship(
         back_populates="unit", cascade="all, delete-orphan"
     )
+    check_results: Mapped[list[TextCheckResult]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
 
     def __repr__(self) -> str:
         return f"<TextUnit {self.id} {self.kind} source={self.source_language}>"
@@ -123,3 +126,32 @@ class CurrentText(Model):
 
     def __repr__(self) -> str:
         return f"<CurrentText unit={self.unit_id} {self.language} -> {self.version_id}>"
+
+
+class TextCheckResult(Model):
+    """A text's state and its checks' findings in one language, as last worked out.
+
+    Lists filter, sort and count on these rows in SQL instead of checking every text per
+    view. A row names the source and translation versions it was worked out from: once either
+    is no longer current the row is stale and is worked out again before it is read
+    (``checks.refresh_results``); what else a check reads (an entry's names, a dismissal)
+    deletes the rows it affects when it changes.
+    """
+
+    __tablename__ = "text_check_results"
+    __table_args__ = (sa.Index("ix_text_check_results_language_status", "language", "status"),)
+
+    unit_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("text_units.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    source_version_id: Mapped[int | None] = mapped_column()
+    version_id: Mapped[int | None] = mapped_column()
+    # A ``texts.TextStatus`` value.
+    status: Mapped[str] = mapped_column(sa.String(16))
+    errors: Mapped[int] = mapped_column(default=0)
+    # Warnings not dismissed.
+    warnings: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<TextCheckResult unit={self.unit_id} {self.language} {self.status}>"

@@ -18,6 +18,7 @@ from ..forms import (
     enum_field,
     optional,
     options,
+    page_field,
 )
 from ..i18n import language_name
 from ..models import Category, Provider, TextKind, TextUnit
@@ -53,6 +54,7 @@ class QueueForm(QueryForm):
     )
     kind = enum_field(SelectField, _l("Kind of text"), TextKind, empty=_l("Any kind"))
     q = SearchField(_l("Search"), description=_l("In every language, and in cookie names."))
+    page = page_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,16 +5,36 @@ since the editor opened the text, so nobody's work is silently overwritten.
 """
 
 import enum
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.orm import selectinload
 
 from .. import checks
 from ..audit import record_event
-from ..contexts import TextContext, context_of, text_contexts
+from ..contexts import (
+    SHOWN_ORDER,
+    SHOWN_RANKS,
+    TextContext,
+    context_of,
+    contexts_of,
+    section_name,
+    shown_units,
+)
 from ..extensions import db
+from ..lookup import paginate
 from ..models import (
+    Category,
+    CookieEntry,
+    CookieName,
+    CurrentText,
+    PolicyText,
     PortalSettings,
+    Provider,
+    TextCheckResult,
     TextKind,
     TextOrigin,
     TextState,
@@ -65,12 +85,14 @@ class QueueParams:
     q: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class QueueItem:
     context: TextContext
     language: str
     status: TextStatus
-    problems: list[checks.Problem] = field(default_factory=list)
+    # The text's errors and its warnings not dismissed.
+    errors: int = 0
+    warnings: int = 0
 
     @property
     def unit(self) -> TextUnit:
@@ -85,8 +107,8 @@ class QueueItem:
         return self.unit.text(self.language)
 
     @property
-    def open_problems(self) -> list[checks.Problem]:
-        return [problem for problem in self.problems if not problem.dismissed]
+    def open_problem_count(self) -> int:
+        return self.errors + self.warnings
 
 
 @dataclass(frozen=True)
@@ -114,78 +136,178 @@ def needs_review(status: TextStatus, review_required: bool) -> bool:
     return status == TextStatus.DRAFT or (review_required and status == TextStatus.TRANSLATED)
 
 
-def _matches(item: QueueItem, params: QueueParams, review_required: bool) -> bool:
-    context = item.context
-    if params.category and (context.category is None or context.category.slug != params.category):
-        return False
-    if params.provider and (context.provider is None or context.provider.id != params.provider):
-        return False
-    if params.kind and context.kind != params.kind:
-        return False
-    if params.q:
-        haystack = " ".join(
-            [context.owner_label, *(version.text for version in _current_texts(item.unit))]
-        ).casefold()
-        if not all(term in haystack for term in params.q.casefold().split()):
-            return False
+def _mentions(term: str, shown: sa.Subquery) -> sa.ColumnElement[bool]:
+    """A shown unit whose texts (in any language) or owner's name hold ``term``: an entry's
+    cookie names, a category's slug, a provider's name, a section's name."""
+    result = TextCheckResult
+
+    def holds(column: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+        return sa.func.lower(column).contains(term, autoescape=True)
+
+    sections = [
+        section.id
+        for section in db.session.scalars(
+            sa.select(PolicyText).options(
+                selectinload(PolicyText.title_unit).selectinload(TextUnit.current)
+            )
+        )
+        if term in section_name(section).casefold()
+    ]
+    owner = shown.c.owner_id
+    return sa.or_(
+        sa.exists(
+            sa.select(CurrentText.unit_id)
+            .join(TextVersion, TextVersion.id == CurrentText.version_id)
+            .where(CurrentText.unit_id == result.unit_id, holds(TextVersion.text))
+        ),
+        sa.and_(
+            shown.c.rank == SHOWN_RANKS[CookieEntry],
+            sa.exists(
+                sa.select(CookieName.id).where(CookieName.entry_id == owner, holds(CookieName.name))
+            ),
+        ),
+        sa.and_(
+            shown.c.rank == SHOWN_RANKS[Category],
+            sa.exists(sa.select(Category.id).where(Category.id == owner, holds(Category.slug))),
+        ),
+        sa.and_(
+            shown.c.rank == SHOWN_RANKS[Provider],
+            sa.exists(sa.select(Provider.id).where(Provider.id == owner, holds(Provider.name))),
+        ),
+        sa.and_(shown.c.rank == SHOWN_RANKS[PolicyText], owner.in_(sections)),
+    )
+
+
+def _queue(params: QueueParams) -> tuple[sa.Select, tuple[sa.ColumnElement, ...]]:
+    """The queue in SQL over the kept check results: the units that pass the filters, and
+    the columns that order them (neediest first, then in page order), selected too."""
+    review_required = get_settings().review_required
+    result = TextCheckResult
+    shown = shown_units()
+    priority = sa.case(
+        {status.value: rank for status, rank in _PRIORITY.items()},
+        value=result.status,
+        else_=len(_PRIORITY),
+    )
+    order = (priority, *(shown.c[key] for key in SHOWN_ORDER), result.unit_id)
+    query = (
+        sa.select(TextUnit, *order)
+        .join(shown, shown.c.unit_id == TextUnit.id)
+        .join(result, sa.and_(result.unit_id == TextUnit.id, result.language == params.language))
+        .where(result.status != TextStatus.NOT_NEEDED.value)
+    )
+    if params.category:
+        category = sa.select(Category.id).where(Category.slug == params.category)
+        query = query.where(shown.c.category_id == category.scalar_subquery())
+    if params.provider:
+        query = query.where(shown.c.provider_id == params.provider)
+    if params.kind:
+        query = query.where(TextUnit.kind == params.kind)
+    for term in params.q.casefold().split():
+        query = query.where(_mentions(term, shown))
     match params.filter:
         case QueueFilter.MISSING:
-            return item.status == TextStatus.MISSING
+            query = query.where(result.status == TextStatus.MISSING.value)
         case QueueFilter.OUTDATED:
-            return item.status == TextStatus.OUTDATED
+            query = query.where(result.status == TextStatus.OUTDATED.value)
         case QueueFilter.NEEDS_REVIEW:
-            return needs_review(item.status, review_required)
+            reviewed = [TextStatus.DRAFT.value]
+            if review_required:
+                reviewed.append(TextStatus.TRANSLATED.value)
+            query = query.where(result.status.in_(reviewed))
         case QueueFilter.FAILING:
-            return bool(item.open_problems)
-    return True
+            query = query.where(result.errors + result.warnings > 0)
+    return query, order
 
 
-def _current_texts(unit: TextUnit) -> list[TextVersion]:
-    return [head.version for head in unit.current]
+def _items(units: Sequence[TextUnit], language: str) -> list[QueueItem]:
+    """Queue items for units in the queue's order: their owners and kept results loaded."""
+    contexts = contexts_of(units)
+    results = {
+        row.unit_id: row
+        for row in db.session.scalars(
+            sa.select(TextCheckResult).where(
+                TextCheckResult.language == language,
+                TextCheckResult.unit_id.in_([unit.id for unit in units]),
+            )
+        )
+    }
+    return [
+        QueueItem(
+            contexts[unit.id],
+            language,
+            TextStatus(results[unit.id].status),
+            results[unit.id].errors,
+            results[unit.id].warnings,
+        )
+        for unit in units
+        if unit.id in contexts and unit.id in results
+    ]
 
 
-def build_queue(params: QueueParams, contexts: list[TextContext] | None = None) -> list[QueueItem]:
-    """The units to translate into ``params.language`` that pass the filters, neediest first."""
-    settings = get_settings()
-    contexts = text_contexts() if contexts is None else contexts
-    items = []
-    for context in contexts:
-        status = status_of(context.unit, params.language)
-        if status == TextStatus.NOT_NEEDED:
-            continue
-        items.append(QueueItem(context, params.language, status))
-    problems = checks.problems_by_unit([item.unit for item in items], params.language)
-    for item in items:
-        item.problems = problems.get(item.unit.id, [])
-    order = {id(item): position for position, item in enumerate(items)}
-    selected = [item for item in items if _matches(item, params, settings.review_required)]
-    return sorted(selected, key=lambda item: (_PRIORITY.get(item.status, 5), order[id(item)]))
+_UNIT_TEXTS = selectinload(TextUnit.current)
 
 
-def measure_progress(contexts: list[TextContext], languages: list[str]) -> list[LanguageProgress]:
-    progress = []
-    for language in languages:
-        counts: dict[TextStatus, int] = {}
-        total = 0
-        for context in contexts:
-            status = status_of(context.unit, language)
-            if status == TextStatus.NOT_NEEDED:
-                continue
-            total += 1
-            counts[status] = counts.get(status, 0) + 1
-        progress.append(LanguageProgress(language, total, counts))
-    return progress
+def queue_page(params: QueueParams, number: int, per_page: int) -> Pagination:
+    """Page ``number`` of the queue: the units to translate into ``params.language`` that
+    pass the filters, neediest first; filtered, counted and sliced in SQL."""
+    checks.refresh_results([params.language])
+    query, order = _queue(params)
+    page = paginate(query.options(_UNIT_TEXTS).order_by(*order), number, per_page)
+    page.items = _items(page.items, params.language)
+    return page
 
 
-def neighbours(items: list[QueueItem], unit_id: int) -> tuple[QueueItem | None, QueueItem | None]:
-    """The items before and after a unit in a queue; the first one when it is not in it."""
-    ids = [item.unit.id for item in items]
-    if unit_id not in ids:
-        return None, (items[0] if items else None)
-    index = ids.index(unit_id)
-    previous = items[index - 1] if index > 0 else None
-    following = items[index + 1] if index + 1 < len(items) else None
-    return previous, following
+def build_queue(params: QueueParams) -> list[QueueItem]:
+    """The whole queue, for a caller that needs every item (a test, a script)."""
+    checks.refresh_results([params.language])
+    query, order = _queue(params)
+    units = db.session.scalars(query.options(_UNIT_TEXTS).order_by(*order)).all()
+    return _items(units, params.language)
+
+
+def queue_neighbours(
+    params: QueueParams, unit_id: int
+) -> tuple[QueueItem | None, QueueItem | None]:
+    """The items before and after a unit in the queue, each found by a query; the first one
+    when the unit is not in it (any more)."""
+    checks.refresh_results([params.language])
+    query, order = _queue(params)
+    here = db.session.execute(query.with_only_columns(*order).where(TextUnit.id == unit_id)).first()
+    query = query.options(_UNIT_TEXTS).order_by(*order).limit(1)
+    if here is None:
+        first = db.session.scalars(query).first()
+        return None, (_items([first], params.language)[0] if first else None)
+    position, keys = sa.tuple_(*order), sa.tuple_(*here)
+    before = query.where(position < keys).order_by(None)
+    previous = db.session.scalars(before.order_by(*(column.desc() for column in order))).first()
+    following = db.session.scalars(query.where(position > keys)).first()
+    found = _items([unit for unit in (previous, following) if unit is not None], params.language)
+    by_unit = {item.unit.id: item for item in found}
+    return (
+        by_unit.get(previous.id) if previous else None,
+        by_unit.get(following.id) if following else None,
+    )
+
+
+def measure_progress(languages: list[str]) -> list[LanguageProgress]:
+    """How many shown texts are in each state, per language: one aggregate query."""
+    checks.refresh_results(languages)
+    shown = shown_units()
+    result = TextCheckResult
+    rows = db.session.execute(
+        sa.select(result.language, result.status, sa.func.count())
+        .join(shown, shown.c.unit_id == result.unit_id)
+        .where(result.language.in_(languages), result.status != TextStatus.NOT_NEEDED.value)
+        .group_by(result.language, result.status)
+    ).all()
+    counts: dict[str, dict[TextStatus, int]] = {language: {} for language in languages}
+    for language, status, count in rows:
+        counts[language][TextStatus(status)] = count
+    return [
+        LanguageProgress(language, sum(counts[language].values()), counts[language])
+        for language in languages
+    ]
 
 
 def translatable_context(unit: TextUnit, language: str) -> TextContext:

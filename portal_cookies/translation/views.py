@@ -6,7 +6,9 @@ Everyone logged in translates; approving and changing source texts need an edito
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -17,7 +19,7 @@ from flask_login import current_user
 
 from .. import checks
 from ..access import current_actor, editors_only, require_login
-from ..contexts import context_of, text_contexts
+from ..contexts import context_of
 from ..extensions import db
 from ..forms import DismissForm
 from ..lookup import get_or_404, read_id
@@ -44,12 +46,16 @@ def _unit(unit_id: int) -> TextUnit:
 
 
 def _queue_form(language: str | None = None) -> QueueForm:
-    """The queue's filters, read from the query string. In the editor, the queue is the edited
-    language's: the address says which, and a ``language`` in the query string is ignored."""
-    formdata = request.args.copy()
-    if language is not None:
-        formdata.setlist("language", [language])
-    return QueueForm(formdata=formdata)
+    """The queue's filters, read from the query string once per request (its choices are read
+    from the database). In the editor, the queue is the edited language's: the address says
+    which, and a ``language`` in the query string is ignored."""
+    key = f"queue_form_{language}"
+    if key not in g:
+        formdata = request.args.copy()
+        if language is not None:
+            formdata.setlist("language", [language])
+        setattr(g, key, QueueForm(formdata=formdata))
+    return g.get(key)
 
 
 def _editor_args(language: str) -> dict[str, str]:
@@ -64,32 +70,43 @@ def _editor_args(language: str) -> dict[str, str]:
 def index():
     form = _queue_form()
     params = form.params()
-    contexts = text_contexts()
     settings = get_settings()
-    languages = services.target_languages(settings)
+    page = (
+        services.queue_page(
+            params, form.page.data or 1, current_app.config["TRANSLATION_PAGE_SIZE"]
+        )
+        if params
+        else None
+    )
     return render_template(
         "translation/index.html",
         form=form,
         params=params,
+        page=page,
         args=form.query_args(leave_out=("language",)),
-        items=services.build_queue(params, contexts) if params else [],
-        progress=services.measure_progress(contexts, languages),
+        page_args=form.query_args(),
+        progress=services.measure_progress(services.target_languages(settings)),
         settings=settings,
     )
 
 
-def _queue_items(language: str) -> list[services.QueueItem]:
-    """The queue the editor moves along: the current filters, in the edited language."""
+Neighbours = tuple[services.QueueItem | None, services.QueueItem | None]
+
+
+def _neighbours(unit: TextUnit, language: str) -> Neighbours:
+    """The texts before and after this one in the queue the editor moves along: the current
+    filters, in the edited language."""
     params = _queue_form(language).params()
     if params is None or params.language != language:
-        return []
-    return services.build_queue(params)
+        return None, None
+    return services.queue_neighbours(params, unit.id)
 
 
-def _editor_page(unit, language, form, *, conflict=None, status_code=200, items=None):
-    context = services.translatable_context(unit, language)
-    items = _queue_items(language) if items is None else items
-    previous, following = services.neighbours(items, unit.id)
+def _editor_page(
+    unit, language, form, *, context=None, conflict=None, status_code=200, neighbours=None
+):
+    context = context or services.translatable_context(unit, language)
+    previous, following = _neighbours(unit, language) if neighbours is None else neighbours
     current = unit.current_version(language)
     status = status_of(unit, language)
     outdated_diff = None
@@ -143,18 +160,18 @@ def _prefilled_form(unit: TextUnit, language: str) -> TranslationForm:
 def edit(unit_id: int, language: str):
     unit = _unit(unit_id)
     try:
-        services.translatable_context(unit, language)
+        context = services.translatable_context(unit, language)
     except ServiceError:
         abort(404)
     if request.method == "GET":
-        return _editor_page(unit, language, _prefilled_form(unit, language))
+        return _editor_page(unit, language, _prefilled_form(unit, language), context=context)
     form = TranslationForm()
     if not form.validate_on_submit():
-        return _editor_page(unit, language, form, status_code=422)
+        return _editor_page(unit, language, form, context=context, status_code=422)
     # The next text is the one after this in the queue as it was: once saved, this text may
     # leave the filter (it is no longer missing).
-    items = _queue_items(language)
-    following = services.neighbours(items, unit.id)[1]
+    neighbours = _neighbours(unit, language)
+    following = neighbours[1]
     memory_id = read_id(form.memory_version_id.data)
     memory = db.session.get(TextVersion, memory_id) if memory_id is not None else None
     try:
@@ -174,11 +191,11 @@ def edit(unit_id: int, language: str):
             _conflict_form(conflict),
             conflict=conflict,
             status_code=409,
-            items=items,
+            neighbours=neighbours,
         )
     except ServiceError as error:
         form.add_refusal(error)
-        return _editor_page(unit, language, form, status_code=422, items=items)
+        return _editor_page(unit, language, form, status_code=422, neighbours=neighbours)
     flash(_("Translation saved."), "success")
     args = _editor_args(language)
     if not form.save_next.data:
