@@ -38,7 +38,16 @@ from .models import (
 # Rows nothing of the draft policy reads: changing them keeps the token (a login would
 # otherwise forget every figure). Every other model counts, a new one included.
 OUTSIDE_THE_DRAFT = frozenset(
-    {AuditEvent, DraftState, DriftCheck, DriftFinding, KnownCookie, LoginSession, PendingImport, User}
+    {
+        AuditEvent,
+        DraftState,
+        DriftCheck,
+        DriftFinding,
+        KnownCookie,
+        LoginSession,
+        PendingImport,
+        User,
+    }
 )
 # The session holds draft changes its transaction has not committed yet.
 _CHANGED = "draft_changed"
@@ -51,9 +60,8 @@ def _is_draft(model: type) -> bool:
 
 
 def _unflushed_draft_changes(session: Session) -> bool:
-    return any(
-        _is_draft(type(obj)) for objs in (session.new, session.dirty, session.deleted) for obj in objs
-    )
+    touched = (session.new, session.dirty, session.deleted)
+    return any(_is_draft(type(obj)) for objs in touched for obj in objs)
 
 
 def _note_flush(session: Session, flush_context: Any, instances: Any) -> None:

@@ -15,10 +15,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from sqlalchemy.orm import defer, load_only, selectinload
 
 from .. import checks
