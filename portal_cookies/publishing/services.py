@@ -63,7 +63,12 @@ def current_version() -> PolicyVersion | None:
 
 
 def get_version(number: int) -> PolicyVersion | None:
-    return db.session.scalar(sa.select(PolicyVersion).where(PolicyVersion.number == number))
+    """The version of this number; its frozen content is read when first used."""
+    return db.session.scalar(
+        sa.select(PolicyVersion)
+        .where(PolicyVersion.number == number)
+        .options(defer(PolicyVersion.content))
+    )
 
 
 def list_versions() -> list[PolicyVersion]:
@@ -254,7 +259,12 @@ def nothing_to_publish() -> bool:
 
 
 def compare_versions(old: PolicyVersion, new: PolicyVersion) -> PolicyDiff:
-    return compare(old.content, new.content)
+    """What changed from ``old`` to ``new``: versions never change, so the comparison is kept
+    (named by their contents) and their contents are not even read again."""
+    return cached(
+        ("compare", old.content_hash, new.content_hash),
+        lambda: compare(old.content, new.content),
+    )
 
 
 # --- Notes --------------------------------------------------------------------------------
