@@ -190,3 +190,20 @@ def test_another_instance_sees_a_change_committed_by_this_one(app, client):
         assert "1 unpublished change" in other_client.get("/admin/").text
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_dismissed_warning_keeps_its_reason_on_the_publishing_page_shown_again(client):
+    load_demo_portal()
+    entry = session_entry()
+    inventory.update_entry(entry, entry_data(entry, last_reviewed_on=None), actor=None)
+    checks.dismiss(checks.Check.NOT_REVIEWED, reason="Revu hier.", actor=None, entry=entry)
+    log_in(client, Role.OPERATOR)
+
+    first = client.get("/admin/publishing/").text
+    # Another request, with its own session and a commit of its own (the login), reads what
+    # the first one computed.
+    db.session.commit()
+    again = client.get("/admin/publishing/").text
+
+    assert "Dismissed: Revu hier." in first
+    assert "Dismissed: Revu hier." in again

@@ -180,6 +180,11 @@ def _report() -> DraftReport:
     contexts = text_contexts()
     draft = build_content(contexts)
     problems = gate_report(contexts)
+    # Kept beyond this request: a dismissal is read (its reason) after its session is gone,
+    # and must not be expired by a commit made meanwhile.
+    for problem in problems:
+        if problem.dismissal is not None and problem.dismissal in db.session:
+            db.session.expunge(problem.dismissal)
     current = current_version()
     previous = current.content if current else None
     return DraftReport(
