@@ -56,9 +56,13 @@ NAMED_ERRORS = 3
 
 
 def current_version() -> PolicyVersion | None:
-    """The published version visitors get: the highest number."""
+    """The published version visitors get: the highest number. Its frozen content (megabytes
+    at thousands of entries) is read only by those who use it."""
     return db.session.scalar(
-        sa.select(PolicyVersion).order_by(PolicyVersion.number.desc()).limit(1)
+        sa.select(PolicyVersion)
+        .options(defer(PolicyVersion.content), defer(PolicyVersion.change_summary))
+        .order_by(PolicyVersion.number.desc())
+        .limit(1)
     )
 
 
