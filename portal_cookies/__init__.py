@@ -8,7 +8,7 @@ from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, errors, i18n
+from . import cli, draft_revision, errors, i18n
 from .audit_log import bp as audit_log_bp
 from .auth import bp as auth_bp
 from .catalogue import bp as catalogue_bp
@@ -58,6 +58,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     errors.register(app)
     cli.register(app)
+    draft_revision.watch_draft_changes()
     return app
 
 

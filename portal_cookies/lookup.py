@@ -1,6 +1,7 @@
 """Rows named by an address or a form: ids people can type, bounded by what a column holds,
 and pages of a list."""
 
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from flask import abort
@@ -45,4 +46,26 @@ def paginate(query: Any, number: int, per_page: int) -> Pagination:
 
     result = page(number)
     # Past the end (the list shrank since the link was made): show the last page.
+    return page(result.pages) if result.pages and number > result.pages else result
+
+
+class _SequencePage(Pagination):
+    def _query_items(self) -> list[Any]:
+        rows = self._query_args["rows"]
+        return list(rows[self._query_offset : self._query_offset + self.per_page])
+
+    def _query_count(self) -> int:
+        return len(self._query_args["rows"])
+
+
+def list_page(rows: Sequence[Any], number: int, per_page: int) -> Pagination:
+    """Page ``number`` of a list already in memory, for the same ``pagination`` macro as a
+    query's; past the end, the last page."""
+
+    def page(number: int) -> Pagination:
+        return _SequencePage(
+            page=number, per_page=per_page, max_per_page=MAX_PAGE_SIZE, error_out=False, rows=rows
+        )
+
+    result = page(number)
     return page(result.pages) if result.pages and number > result.pages else result

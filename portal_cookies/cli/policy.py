@@ -16,11 +16,13 @@ policy_cli = AppGroup("policy", help="Check, publish and export the cookie polic
 @policy_cli.command("check")
 def check_policy() -> None:
     """Print the publishing gate's report, one problem a line; exit 1 on any error."""
-    lines = publishing.describe(publishing.gate_report())
+    # The draft read once for the gate, its lines and the changes (the publishing page's own).
+    report = publishing.draft_report()
+    lines = report.lines
     for line in lines:
         state = " (dismissed)" if line.problem.dismissed else ""
         click.echo(f"{line.problem.severity.value}{state}\t{line.problem.check}\t{line.text}")
-    click.echo(_publication_status())
+    click.echo(_publication_status(report))
     errors = sum(line.problem.is_error for line in lines)
     warnings = len(lines) - errors
     click.echo(
@@ -31,14 +33,14 @@ def check_policy() -> None:
         sys.exit(1)
 
 
-def _publication_status() -> str:
+def _publication_status(report: publishing.DraftReport) -> str:
     """Whether the draft differs from what visitors read."""
     current = publishing.current_version()
     if current is None:
         return "To publish: the first version."
-    if publishing.nothing_to_publish():
+    if report.nothing_to_publish:
         return f"Nothing to publish: the draft is what visitors read (version {current.number})."
-    size = publishing.draft_diff().size
+    size = report.diff.size
     return f"To publish: {size} change{'' if size == 1 else 's'} since version {current.number}."
 
 

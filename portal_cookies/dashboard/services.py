@@ -94,6 +94,6 @@ def summarize_inventory() -> Overview:
             CategoryCount(cat, active, hidden) for cat, active, hidden in per_category_rows
         ],
         published=publishing.current_version(),
-        unpublished_changes=publishing.draft_diff().size,
+        unpublished_changes=publishing.unpublished_changes(),
         drift=summarize_drift(),
     )

@@ -136,13 +136,20 @@ def _sort_key(sort: EntrySort) -> sa.ColumnElement[Any]:
         )
     if sort == EntrySort.UPDATED:
         return CookieEntry.updated_at
-    return (
-        sa.select(sa.func.lower(CookieName.name))
-        .where(CookieName.entry_id == CookieEntry.id)
-        .order_by(CookieName.position, CookieName.id)
-        .limit(1)
-        .scalar_subquery()
+    return _FIRST_NAMES.c.name
+
+
+# Each entry's first name, lower case: joined once, rather than looked up row by row (which
+# sorted 5,000 entries in a second).
+_FIRST_NAMES = (
+    sa.select(
+        CookieName.entry_id,
+        sa.func.lower(CookieName.name).label("name"),
+        sa.func.row_number()
+        .over(partition_by=CookieName.entry_id, order_by=(CookieName.position, CookieName.id))
+        .label("rank"),
     )
+).subquery("first_names")
 
 
 def _text_loaded(relationship: Any) -> Any:
@@ -166,6 +173,11 @@ def search_entries(filters: EntryFilters | None = None) -> sa.Select[tuple[Cooki
         query = query.where(~CookieEntry.archived)
     elif filters.status == EntryStatus.ARCHIVED:
         query = query.where(CookieEntry.archived)
+    if filters.sort == EntrySort.NAMES:
+        query = query.outerjoin(
+            _FIRST_NAMES,
+            sa.and_(_FIRST_NAMES.c.entry_id == CookieEntry.id, _FIRST_NAMES.c.rank == 1),
+        )
     key = _sort_key(filters.sort)
     order = [key.desc(), CookieEntry.id.desc()] if filters.descending else [key, CookieEntry.id]
     return query.order_by(*order).options(*ENTRY_LIST_OPTIONS)

@@ -39,7 +39,7 @@ from .people import (
     PortalSettings,
     User,
 )
-from .policy import PolicyPage, PolicyText, PolicyVersion, compress_page, pick_note
+from .policy import DraftState, PolicyPage, PolicyText, PolicyVersion, compress_page, pick_note
 from .texts import CurrentText, TextCheckResult, TextUnit, TextVersion
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "CookieEntry",
     "CookieName",
     "CurrentText",
+    "DraftState",
     "DriftCheck",
     "DriftFinding",
     "DriftKind",

@@ -150,6 +150,8 @@ class CookieName(Model):
     """An exact cookie name, or a prefix pattern written ``prefix.*``."""
 
     __tablename__ = "cookie_names"
+    # An entry's names in order: its form, its label and the inventory's sort by first name.
+    __table_args__ = (sa.Index("ix_cookie_names_entry_id_position", "entry_id", "position", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(sa.ForeignKey("cookie_entries.id", ondelete="CASCADE"))

@@ -146,3 +146,17 @@ def _compress(_mapper, _connection, page: PolicyPage) -> None:
     page.html_gzip = compress_page(page.html)
     page.json_gzip = compress_page(page.json)
     page.changes_gzip = compress_page(page.changes_html or "")
+
+
+class DraftState(Model):
+    """One row: a token that changes, in the same transaction, with every change to what the
+    draft policy is made of (``portal_cookies.draft_revision``). Pages derived from the whole
+    draft (the unpublished changes, the gate, the preview) are cached under it."""
+
+    __tablename__ = "draft_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision: Mapped[str] = mapped_column(sa.String(32))
+
+    def __repr__(self) -> str:
+        return f"<DraftState {self.revision}>"

@@ -79,6 +79,12 @@ class Preview:
     changes: Callable[[str], str]
     back: str
 
+    @property
+    def key(self) -> str:
+        """What tells one preview's addresses from another's: all of them hang off the same
+        root as the way back."""
+        return self.back
+
 
 # --- Helpers ------------------------------------------------------------------------------
 

@@ -15,16 +15,17 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from sqlalchemy.orm import defer, load_only, selectinload
 
 from .. import checks, published
 from ..audit import record_event
 from ..contexts import TextContext, text_contexts
+from ..draft_revision import cached
 from ..extensions import db
-from ..i18n import language_name
+from ..i18n import language_name, portal_today
 from ..models import PolicyPage, PolicyVersion, User, compress_page, utcnow
 from ..portal import MAX_LANGUAGE_CODE_LENGTH, get_settings
 from ..service_errors import ServiceError, one_change
@@ -55,14 +56,23 @@ NAMED_ERRORS = 3
 
 
 def current_version() -> PolicyVersion | None:
-    """The published version visitors get: the highest number."""
+    """The published version visitors get: the highest number. Its frozen content (megabytes
+    at thousands of entries) is read only by those who use it."""
     return db.session.scalar(
-        sa.select(PolicyVersion).order_by(PolicyVersion.number.desc()).limit(1)
+        sa.select(PolicyVersion)
+        .options(defer(PolicyVersion.content), defer(PolicyVersion.change_summary))
+        .order_by(PolicyVersion.number.desc())
+        .limit(1)
     )
 
 
 def get_version(number: int) -> PolicyVersion | None:
-    return db.session.scalar(sa.select(PolicyVersion).where(PolicyVersion.number == number))
+    """The version of this number; its frozen content is read when first used."""
+    return db.session.scalar(
+        sa.select(PolicyVersion)
+        .where(PolicyVersion.number == number)
+        .options(defer(PolicyVersion.content))
+    )
 
 
 def list_versions() -> list[PolicyVersion]:
@@ -89,13 +99,15 @@ def gate_report(contexts: list[TextContext] | None = None) -> list[checks.Proble
 
 @dataclass(frozen=True)
 class GateLine:
-    """A problem with what it is about, in words, and where it can be fixed."""
+    """A problem with what it is about, in words, and where it can be fixed: plain values,
+    kept from one request to the next (``DraftReport``)."""
 
     problem: checks.Problem
     subject: str
-    # The text's context (a link to the translation editor or the inventory); None for an
-    # entry's own values.
-    context: TextContext | None
+    # The text's unit and where its source is edited, when the problem is about a text the
+    # policy shows; None for an entry's own values.
+    unit_id: int | None = None
+    edit_endpoint: tuple[str, dict[str, int]] | None = None
 
     @property
     def text(self) -> str:
@@ -125,7 +137,10 @@ def describe(
             subject = entries[problem.entry_id].label
         else:
             subject = ""
-        lines.append(GateLine(problem, subject, context))
+        if context is None:
+            lines.append(GateLine(problem, subject))
+        else:
+            lines.append(GateLine(problem, subject, context.unit.id, context.edit_endpoint))
     return lines
 
 
@@ -148,17 +163,78 @@ class GateRefusal(ServiceError):
         super().__init__(message)
 
 
+@dataclass(frozen=True)
+class DraftReport:
+    """What the publishing page shows of the draft: the gate's problems (in order, each in
+    words), the changes publishing would make, and whether there is anything to publish."""
+
+    problems: list[checks.Problem]
+    lines: list[GateLine]
+    diff: PolicyDiff
+    renewal_reasons: list[str]
+    nothing_to_publish: bool
+
+    @property
+    def blocking(self) -> list[GateLine]:
+        return [line for line in self.lines if line.problem.is_error]
+
+
+def _report() -> DraftReport:
+    # The policy's texts and their owners, loaded once for the draft, the gate and its lines.
+    contexts = text_contexts()
+    draft = build_content(contexts)
+    problems = gate_report(contexts)
+    # Kept beyond this request: a dismissal is read (its reason) after its session is gone,
+    # and must not be expired by a commit made meanwhile.
+    for problem in problems:
+        if problem.dismissal is not None and problem.dismissal in db.session:
+            db.session.expunge(problem.dismissal)
+    current = current_version()
+    previous = current.content if current else None
+    return DraftReport(
+        problems=problems,
+        lines=describe(problems, contexts),
+        diff=compare(previous, draft),
+        renewal_reasons=[str(reason) for reason in needs_renewed_consent(previous, draft)],
+        nothing_to_publish=is_published(draft, current),
+    )
+
+
+def draft_report() -> DraftReport:
+    """The publishing page's report, computed once per state of the draft, interface
+    language (the problems' messages) and day (the review dates the checks compare)."""
+    return cached(("report", str(get_locale()), portal_today()), _report)
+
+
+def unpublished_changes() -> int:
+    """How many things publishing now would change (the dashboard's figure)."""
+    return cached("unpublished_changes", lambda: draft_diff().size)
+
+
 # --- Preview and differences --------------------------------------------------------------
 
 
 def preview_page(language: str, preview: Preview) -> str:
-    """The draft policy in ``language``, as the public page would show it, with a banner."""
-    return render_page(build_content(), language, number=None, published_at=None, preview=preview)
+    """The draft policy in ``language``, as the public page would show it, with a banner;
+    rendered once per state of the draft (its addresses are the same for every request)."""
+    return cached(
+        ("preview", language, preview.key, portal_today()),
+        lambda: render_page(
+            build_content(), language, number=None, published_at=None, preview=preview
+        ),
+    )
 
 
 def preview_changes(language: str, preview: Preview) -> str:
     """The change log as publishing the draft would make it: the draft's changes on top of the
-    published versions'."""
+    published versions'; rendered once per state of the draft."""
+    return cached(
+        ("preview_changes", language, preview.key, portal_today()),
+        lambda: _render_preview_changes(language, preview),
+    )
+
+
+def _render_preview_changes(language: str, preview: Preview) -> str:
     content = build_content()
     current = current_version()
     history = _history()
@@ -192,7 +268,12 @@ def nothing_to_publish() -> bool:
 
 
 def compare_versions(old: PolicyVersion, new: PolicyVersion) -> PolicyDiff:
-    return compare(old.content, new.content)
+    """What changed from ``old`` to ``new``: versions never change, so the comparison is kept
+    (named by their contents) and their contents are not even read again."""
+    return cached(
+        ("compare", old.content_hash, new.content_hash),
+        lambda: compare(old.content, new.content),
+    )
 
 
 # --- Notes --------------------------------------------------------------------------------

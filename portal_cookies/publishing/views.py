@@ -12,13 +12,11 @@ from flask_login import current_user
 
 from .. import checks
 from ..access import current_actor, editors_only, require_login
-from ..contexts import text_contexts
+from ..lookup import list_page
 from ..models import PolicyVersion, Role
 from ..portal import get_settings
 from ..service_errors import ServiceError
 from . import services
-from .changes import compare, needs_renewed_consent
-from .content import build_content
 from .forms import PublishForm, RollbackForm
 from .render import Preview
 
@@ -26,6 +24,9 @@ bp = Blueprint("publishing", __name__, url_prefix="/admin/publishing")
 bp.before_request(require_login)
 
 MAX_NUMBER = 2**31 - 1
+# The gate's problems per page; each list of changes shows this many before "show all".
+GATE_PAGE_SIZE = 50
+DIFF_FOLD = 50
 
 
 def _version(number: int) -> PolicyVersion:
@@ -46,17 +47,17 @@ class GateRow(NamedTuple):
 def fix_link(line: services.GateLine, source_language: str) -> str | None:
     """Where to fix a problem: the translation editor, the inventory page it is about, or the
     setting's field on the settings page (for those who may open it: administrators)."""
-    problem, context = line.problem, line.context
+    problem = line.problem
     if problem.setting:
         if current_user.role != Role.ADMIN:
             return None
         return url_for("settings.index", _anchor=problem.setting)
-    if context is not None and problem.language and problem.language != source_language:
-        return url_for("translation.edit", unit_id=context.unit.id, language=problem.language)
+    if line.unit_id is not None and problem.language and problem.language != source_language:
+        return url_for("translation.edit", unit_id=line.unit_id, language=problem.language)
     if problem.entry_id:
         return url_for("inventory.update", entry_id=problem.entry_id) + "#problems"
-    if context is not None and context.edit_endpoint:
-        endpoint, values = context.edit_endpoint
+    if line.edit_endpoint:
+        endpoint, values = line.edit_endpoint
         return url_for(endpoint, **values)
     return None
 
@@ -77,22 +78,24 @@ def _gate_rows(lines: list[services.GateLine], source_language: str) -> list[Gat
 
 def _index_page(form: PublishForm, status_code: int = 200):
     settings = get_settings()
-    current = services.current_version()
-    # The policy's texts and their owners, loaded once for the draft, the gate and its lines.
-    contexts = text_contexts()
-    draft = build_content(contexts)
-    problems = services.gate_report(contexts)
-    rows = _gate_rows(services.describe(problems, contexts), settings.source_language)
+    report = services.draft_report()
+    # The gate's lines a page at a time, and the blocking ones folded after the first few:
+    # a draft of thousands of texts can have thousands of problems.
+    gate = list_page(report.lines, request.args.get("page", 1, type=int), GATE_PAGE_SIZE)
+    blocking = report.blocking
     return render_template(
         "publishing/index.html",
         form=form,
-        current=current,
-        lines=rows,
-        blocking=[row for row in rows if row.problem.is_error],
-        problems=problems,
-        nothing_to_publish=services.is_published(draft, current),
-        diff=compare(current.content if current else None, draft),
-        renewal_reasons=needs_renewed_consent(current.content if current else None, draft),
+        current=services.current_version(),
+        lines=_gate_rows(gate.items, settings.source_language),
+        gate=gate,
+        blocking=_gate_rows(blocking[:GATE_PAGE_SIZE], settings.source_language),
+        blocking_count=len(blocking),
+        problems=report.problems,
+        nothing_to_publish=report.nothing_to_publish,
+        diff=report.diff,
+        renewal_reasons=report.renewal_reasons,
+        diff_limit=None if request.args.get("changes") == "all" else DIFF_FOLD,
         languages=settings.enabled_languages,
     ), status_code
 
@@ -184,6 +187,7 @@ def compare_versions():
         older=older,
         newer=newer,
         diff=services.compare_versions(older, newer),
+        diff_limit=None if request.args.get("changes") == "all" else DIFF_FOLD,
         languages=get_settings().enabled_languages,
     )
 
