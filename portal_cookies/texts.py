@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from .audit import record_event
 from .extensions import db
 from .models import (
     CurrentText,
@@ -151,6 +152,45 @@ def save_text(
     if head is not None:
         db.session.expire(head)
     db.session.expire(unit, ["current"])
+    return version
+
+
+def save_imported_text(
+    unit: TextUnit,
+    language: str,
+    text: str,
+    actor: User | None,
+    *,
+    current: TextVersion | None,
+    label: str,
+    state: TextState,
+    note: str | None = None,
+) -> TextVersion:
+    """A text read from an imported file (a PO file, an inventory file), saved over
+    ``current`` (the version the import was planned against) and recorded as an import."""
+    version = save_text(
+        unit,
+        language,
+        text,
+        actor,
+        base_version_id=current.id if current is not None else None,
+        state=state,
+        origin=TextOrigin.IMPORT,
+        note=note,
+    )
+    record_event(
+        actor,
+        "import",
+        unit,
+        label=label,
+        before=None if current is None else {"language": language, "text": current.text},
+        after={
+            "language": language,
+            "text": version.text,
+            "state": version.state.value,
+            "origin": version.origin.value,
+        },
+    )
     return version
 
 

@@ -30,7 +30,6 @@ from portal_cookies.models import (
 from portal_cookies.portal import create_policy_text
 from portal_cookies.service_errors import ServiceError
 from portal_cookies.texts import TextStatus, status_of
-from portal_cookies.translation import exchange
 from portal_cookies.translation.exchange import ImportOutcome, export_po, import_po
 from tests.helpers import count_rows, translate
 
@@ -415,15 +414,16 @@ def two_filled(policy) -> bytes:
 
 def test_a_save_conflict_during_the_import_saves_none_of_the_file(policy, two_filled, monkeypatch):
     saves = []
+    save_text = texts.save_text
 
     def save_with_someone_faster(unit, language, text, author, **options):
         saves.append(unit.key)
         if len(saves) == 2:
             # Started from a version that is not the current one: someone saved meanwhile.
             options["base_version_id"] = unit.current_version(unit.source_language).id
-        return texts.save_text(unit, language, text, author, **options)
+        return save_text(unit, language, text, author, **options)
 
-    monkeypatch.setattr(exchange, "save_text", save_with_someone_faster)
+    monkeypatch.setattr(texts, "save_text", save_with_someone_faster)
     before = snapshot()
 
     with pytest.raises(ServiceError, match="nothing was imported"):
@@ -443,7 +443,7 @@ def test_an_unexpected_error_during_the_import_saves_none_of_the_file(
         if len(events) == 2:
             raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(exchange, "record_event", failing_audit)
+    monkeypatch.setattr(texts, "record_event", failing_audit)
     before = snapshot()
 
     with pytest.raises(RuntimeError):

@@ -16,7 +16,6 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from ..audit import record_event
 from ..extensions import db
 from ..i18n import language_name
 from ..labels import describe_value, field_label
@@ -25,13 +24,12 @@ from ..models import (
     CookieEntry,
     CookieName,
     Provider,
-    TextOrigin,
     TextState,
     TextUnit,
     User,
 )
 from ..service_errors import ServiceError
-from ..texts import save_text
+from ..texts import save_imported_text
 from ..values import clean_domain, clean_text
 from .fields import category_fields, entry_fields, provider_fields
 from .file_format import TEXT_FIELDS
@@ -503,26 +501,12 @@ def save_translations(
     for name, by_language in translations.items():
         unit = units[name]
         for language, text in by_language.items():
-            current = unit.current_version(language)
-            version = save_text(
+            save_imported_text(
                 unit,
                 language,
                 text,
                 actor,
-                base_version_id=current.id if current else None,
-                state=TextState.TRANSLATED,
-                origin=TextOrigin.IMPORT,
-            )
-            record_event(
-                actor,
-                "import",
-                unit,
+                current=unit.current_version(language),
                 label=f"{unit.key} [{language}]",
-                before=None if current is None else {"language": language, "text": current.text},
-                after={
-                    "language": language,
-                    "text": version.text,
-                    "state": version.state.value,
-                    "origin": version.origin.value,
-                },
+                state=TextState.TRANSLATED,
             )

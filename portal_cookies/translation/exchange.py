@@ -26,13 +26,12 @@ from babel.messages.pofile import PoFileError, PoFileParser, write_po
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..audit import record_event
 from ..contexts import TextContext, text_contexts
 from ..extensions import db
-from ..models import PortalSettings, TextOrigin, TextState, TextVersion, User, text_hash, utcnow
+from ..models import PortalSettings, TextState, TextVersion, User, text_hash, utcnow
 from ..portal import get_settings
 from ..service_errors import ServiceError
-from ..texts import TextConflict, TextStatus, save_text, status_of
+from ..texts import TextConflict, TextStatus, save_imported_text, status_of
 from ..values import clean_text
 
 FORMAT_VERSION = "1"
@@ -506,26 +505,13 @@ def _save(
     confirmed: bool,
 ) -> None:
     unit = context.unit
-    version = save_text(
+    save_imported_text(
         unit,
         language,
         text,
         actor,
-        base_version_id=current.id if current is not None else None,
-        state=TextState.DRAFT,
-        origin=TextOrigin.IMPORT,
-        note="confirmed still correct" if confirmed else None,
-    )
-    record_event(
-        actor,
-        "import",
-        unit,
+        current=current,
         label=f"{context.label} [{language}]",
-        before=None if current is None else {"language": language, "text": current.text},
-        after={
-            "language": language,
-            "text": version.text,
-            "state": version.state.value,
-            "origin": version.origin.value,
-        },
+        state=TextState.DRAFT,
+        note="confirmed still correct" if confirmed else None,
     )
