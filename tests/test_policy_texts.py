@@ -643,8 +643,8 @@ def test_the_publishing_gate_leads_to_where_a_policy_text_is_fixed(portal, clien
         language="fr",
         unit_id=section.title_unit_id,
     )
-    context = next(
-        line.context
+    described = next(
+        line
         for line in publishing.describe(checks.check_policy())
         if line.problem.unit_id == section.title_unit_id
     )
@@ -652,7 +652,8 @@ def test_the_publishing_gate_leads_to_where_a_policy_text_is_fixed(portal, clien
     assert "Réseaux sociaux · Policy page heading (English)" in page
     assert f'href="/admin/translation/{section.title_unit_id}/en">Fix it' in page
     with app.test_request_context():
-        link = fix_link(publishing.GateLine(source_problem, "", context), "fr")
+        line = publishing.GateLine(source_problem, "", described.unit_id, described.edit_endpoint)
+        link = fix_link(line, "fr")
     assert link == f"{PAGE_TEXTS}/{section.id}"
     assert client.get(link).status_code == 200
 
