@@ -312,13 +312,13 @@ def _hosts(domain: str) -> list[str]:
 
 def _matching_entries(names: list[str], domain: str | None) -> list[CookieEntry]:
     """The entries that declare one of ``names`` (on ``domain``, when the file gives one)."""
+    # A subquery, not a join and DISTINCT: PostgreSQL cannot compare the JSON columns.
+    declaring = db.select(CookieName.entry_id).where(CookieName.name.in_(names))
     query = (
         db.select(CookieEntry)
-        .join(CookieName)
-        .where(CookieName.name.in_(names))
+        .where(CookieEntry.id.in_(declaring))
         .options(selectinload(CookieEntry.names))
         .order_by(CookieEntry.id)
-        .distinct()
     )
     if domain is not None:
         query = query.where(CookieEntry.domain.in_(_hosts(domain)))
