@@ -8,7 +8,7 @@ The verbs on one object are in ``editing``; the lists and searches, in ``queries
 forms validate, in ``validation``; the files, in ``exchange`` and the modules it names.
 """
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date
 from typing import IO, Any
 
@@ -147,10 +147,12 @@ def apply_import(
                 "file",
             )
         providers = {
-            key: _import_provider(item, actor) for key, item in plan.providers.items() if item.valid
+            key: _import_named(item, create_provider, update_provider, actor)
+            for key, item in plan.providers.items()
+            if item.valid
         }
         categories = {
-            key: _import_category(item, actor)
+            key: _import_named(item, create_category, update_category, actor)
             for key, item in plan.categories.items()
             if item.valid
         }
@@ -162,24 +164,15 @@ def apply_import(
     return preview
 
 
-def _import_provider(plan: exchange.Plan, actor: User | None) -> Provider:
-    provider = plan.existing
-    if provider is None:
-        provider = create_provider(**plan.values, actor=actor)
+def _import_named(plan: exchange.Plan, create: Callable, update: Callable, actor: User | None):
+    """A provider or category of an import: created, changed or kept, then its translations."""
+    named = plan.existing
+    if named is None:
+        named = create(**plan.values, actor=actor)
     elif plan.item.status == ImportStatus.CHANGED:
-        update_provider(provider, **plan.values, actor=actor)
-    exchange.save_translations(provider.text_units, plan.translations, actor)
-    return provider
-
-
-def _import_category(plan: exchange.Plan, actor: User | None) -> Category:
-    category = plan.existing
-    if category is None:
-        category = create_category(**plan.values, actor=actor)
-    elif plan.item.status == ImportStatus.CHANGED:
-        update_category(category, **plan.values, actor=actor)
-    exchange.save_translations(category.text_units, plan.translations, actor)
-    return category
+        update(named, **plan.values, actor=actor)
+    exchange.save_translations(named.text_units, plan.translations, actor)
+    return named
 
 
 def _import_entry(
